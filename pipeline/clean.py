@@ -1,0 +1,401 @@
+"""Boilerplate cleaning, line by line (ANNOTATION.md section 1).
+
+Small pure functions over one `CleanOptions` object:
+`split_lines` -> `cue_kind` / `is_date_line` / `dateline_match` per line ->
+`classify_lines` (context: title, repeats, body region, captions) -> `extract_meta`.
+`clean_text(raw, options)` runs them all; `CleanStage` wraps it for the pipeline.
+Cue words and patterns live in `lang/id/boilerplate_cues.yaml`.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Optional
+
+import yaml
+
+from .document import Document, Line
+from .stage import Stage
+
+TITLE = "title"
+CONTENT = "content"
+BOILERPLATE = "boilerplate"
+# cue kinds that may hit long lines too (the others are trusted on short lines only)
+ANY_LENGTH_KINDS = {"related", "caption", "source_credit", "cookie", "ad"}
+SENTENCE_END_RE = re.compile(r"[.!?]['\"”’)]*$|[\"”]$")
+LIST_HEADER_RE = re.compile(r"(?i)terkait|terpopuler|lainnya|populer|rekomendasi|pilihan|terkini|baca juga")
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Compiled cue data from the YAML file."""
+
+    exact: dict[str, str]
+    prefix: tuple[tuple[str, str], ...]
+    regex: tuple[tuple[re.Pattern, str], ...]
+    caption_credit: re.Pattern
+    dateline: re.Pattern
+    days: frozenset[str]
+    months: dict[str, int]
+    time_zones: frozenset[str]
+    date_fillers: frozenset[str]
+    author: re.Pattern
+    editor: re.Pattern
+
+
+@lru_cache(maxsize=8)
+def load_cues(path: str) -> Cues:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    exact, prefix, regex = {}, [], []
+    for kind, spec in data["kinds"].items():
+        for phrase in spec.get("exact", []):
+            exact[_norm(str(phrase))] = kind
+        for phrase in spec.get("prefix", []):
+            prefix.append((str(phrase).lower(), kind))
+        for pattern in spec.get("regex", []):
+            regex.append((re.compile(pattern), kind))
+    return Cues(
+        exact=exact,
+        prefix=tuple(prefix),
+        regex=tuple(regex),
+        caption_credit=re.compile(data["caption_credit_regex"]),
+        dateline=re.compile(data["dateline_regex"]),
+        days=frozenset(data["days"]),
+        months={k: int(v) for k, v in data["months"].items()},
+        time_zones=frozenset(data["time_zones"]),
+        date_fillers=frozenset(data["date_line_fillers"]),
+        author=re.compile(data["author_regex"]),
+        editor=re.compile(data["editor_regex"]),
+    )
+
+
+@dataclass(frozen=True)
+class CleanOptions:
+    cues: Cues
+    long_line_words: int = 12
+    short_line_words: int = 5
+    min_sentence_words: int = 6
+    link_density_max: float = 0.5
+
+    @classmethod
+    def from_config(cls, cfg: dict) -> "CleanOptions":
+        c = cfg["clean"]
+        return cls(load_cues(c["cues"]), c["long_line_words"], c["short_line_words"],
+                   c["min_sentence_words"], c["link_density_max"])
+
+
+@dataclass
+class CleanResult:
+    text: str
+    lines: list[Line]
+    boilerplate: list[dict[str, Any]]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def _norm(text: str) -> str:
+    """Lower-case, NFKC, collapse spaces, strip surrounding punctuation except '*', '-', '...'."""
+    text = unicodedata.normalize("NFKC", text).lower().strip()
+    text = re.sub(r"\s+", " ", text)
+    stripped = text.strip(" :|•>»·")
+    return stripped or text
+
+
+def split_lines(raw: str) -> list[Line]:
+    """Non-empty lines with their offsets into `raw` (n = index in raw.splitlines())."""
+    lines, pos = [], 0
+    for n, chunk in enumerate(raw.splitlines(keepends=True)):
+        body = chunk.rstrip("\r\n")
+        stripped = body.strip()
+        if stripped:
+            start = pos + body.index(stripped[0])
+            lines.append(Line(n=n, start=start, end=start + len(stripped), text=stripped))
+        pos += len(chunk)
+    return lines
+
+
+def word_count(text: str) -> int:
+    return sum(1 for w in text.split() if any(ch.isalnum() for ch in w))
+
+
+def cue_kind(text: str, options: CleanOptions) -> Optional[str]:
+    """The boilerplate kind a cue assigns to this line, or None."""
+    cues = options.cues
+    norm = _norm(text)
+    words = word_count(text)
+    if norm in cues.exact:
+        return cues.exact[norm]
+    found = None
+    for phrase, kind in cues.prefix:
+        if norm.startswith(phrase):
+            found = kind
+            break
+    if found is None:
+        for pattern, kind in cues.regex:
+            if pattern.search(text):
+                found = kind
+                break
+    if found and (found in ANY_LENGTH_KINDS or words <= options.long_line_words + 3):
+        return found
+    if cues.caption_credit.search(text):
+        return "caption"
+    return None
+
+
+_NUM_RE = re.compile(r"^\d{1,4}([:./-]\d{1,4}){0,2}$")
+
+
+def is_date_line(text: str, options: CleanOptions) -> bool:
+    """A bare publication date/time line: only days, months, numbers, time zones and fillers,
+    optionally behind a site name (`Kompas.com - 09/04/2018, 21:33 WIB`)."""
+    cues = options.cues
+    tokens = re.findall(r"[\w'.:/]+|[|•,-]", text.lower())
+    if not tokens:
+        return False
+    dated = other = 0
+    for tok in tokens:
+        t = tok.strip(".,")
+        if t in cues.days or t in cues.months or t in cues.time_zones or _NUM_RE.match(t):
+            dated += 1
+        elif t in cues.date_fillers or not t:
+            continue
+        elif "." in t and re.match(r"^[\w-]+\.(com|co\.id|id|net|org)$", t):
+            continue  # site name
+        else:
+            other += 1
+    return dated >= 2 and other <= 1 and any(
+        ch.isdigit() for ch in text
+    )
+
+
+def parse_date(text: str, options: CleanOptions) -> Optional[str]:
+    """The first calendar date in `text` as ISO (`YYYY-MM-DD`), or None."""
+    months = options.cues.months
+    for m in re.finditer(r"\b(\d{1,2})\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})\b", text):
+        mon = months.get(m.group(2).lower())
+        if mon:
+            return _iso(int(m.group(3)), mon, int(m.group(1)))
+    for m in re.finditer(r"\b([A-Za-z]{3,9})\s+(\d{1,2}),?\s+(\d{4})\b", text):
+        mon = months.get(m.group(1).lower())
+        if mon:
+            return _iso(int(m.group(3)), mon, int(m.group(2)))
+    for m in re.finditer(r"\b(\d{1,2})[/-](\d{1,2})[/-](\d{4})\b", text):
+        return _iso(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    for m in re.finditer(r"\b(\d{4})-(\d{2})-(\d{2})\b", text):
+        return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    return None
+
+
+def _iso(y: int, m: int, d: int) -> Optional[str]:
+    try:
+        return date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def dateline_match(text: str, options: CleanOptions) -> Optional[re.Match]:
+    """`MOSKOW, SATUHARAPAN.COM - ...`, `Paris (CB) - ...`: the article's own dateline."""
+    return options.cues.dateline.match(text)
+
+
+def is_prose(line: Line, options: CleanOptions) -> bool:
+    words = word_count(line.text)
+    if words >= options.long_line_words:
+        return True
+    return words >= options.min_sentence_words and bool(SENTENCE_END_RE.search(line.text))
+
+
+def _title_case_ratio(text: str) -> float:
+    words = [w for w in re.findall(r"[^\W\d_][\w'-]*", text)]
+    if not words:
+        return 0.0
+    small = {"dan", "di", "ke", "dari", "yang", "untuk", "atau", "dengan", "pada", "of", "the", "and"}
+    counted = [w for w in words if w.lower() not in small]
+    if not counted:
+        return 0.0
+    return sum(w[0].isupper() for w in counted) / len(counted)
+
+
+def _same(a: str, b: str) -> bool:
+    return _norm(a) == _norm(b)
+
+
+def _is_title_candidate(line: Line) -> bool:
+    words = word_count(line.text)
+    text = line.text
+    return 3 <= words <= 25 and not text.endswith((".", ":", ",")) and not text.islower()
+
+
+def classify_lines(lines: list[Line], options: CleanOptions) -> None:
+    """Label every line title / content / boilerplate (with kind), in place."""
+    cue = [cue_kind(ln.text, options) for ln in lines]
+    for i, ln in enumerate(lines):
+        if cue[i] is None and is_date_line(ln.text, options):
+            cue[i] = "dateline_meta"
+    prose = [cue[i] is None and (is_prose(ln, options) or bool(dateline_match(ln.text, options)))
+             for i, ln in enumerate(lines)]
+    prose_idx = [i for i, p in enumerate(prose) if p]
+
+    # title: first uncued headline-like line before the second body paragraph
+    limit = prose_idx[1] if len(prose_idx) > 1 else len(lines)
+    title_i = next((i for i in range(min(limit, len(lines)))
+                    if cue[i] is None and not prose[i] and _is_title_candidate(lines[i])), None)
+    if title_i is None and prose_idx:
+        # a headline may end with a period, but never a long paragraph
+        title_i = next((i for i in range(prose_idx[0])
+                        if cue[i] is None and 3 <= word_count(lines[i].text) <= 20), None)
+
+    for i, ln in enumerate(lines):
+        if i == title_i:
+            ln.label, ln.reason = TITLE, "headline"
+        elif title_i is not None and i > title_i and _same(ln.text, lines[title_i].text):
+            ln.label, ln.kind, ln.reason = BOILERPLATE, "repeated_title", "headline repeated"
+        elif cue[i] is not None:
+            ln.label, ln.kind, ln.reason = BOILERPLATE, cue[i], "cue"
+        elif prose[i]:
+            ln.label, ln.reason = CONTENT, "prose"
+        else:
+            ln.label, ln.reason = None, None  # decided by context below
+
+    first_body = prose_idx[0] if prose_idx else len(lines)
+    last_body = prose_idx[-1] if prose_idx else -1
+    list_mode = False
+    for i, ln in enumerate(lines):
+        if ln.kind in ("nav", "related") and LIST_HEADER_RE.search(ln.text):
+            list_mode = True
+        elif ln.label == CONTENT:
+            list_mode = False
+        if ln.label is not None:
+            continue
+        ln.label = BOILERPLATE
+        prev_kind = lines[i - 1].kind if i > 0 else None
+        next_kind = lines[i + 1].kind if i + 1 < len(lines) else None
+        words = word_count(ln.text)
+        if "photo_credit" in (prev_kind, next_kind) or prev_kind == "repeated_title":
+            ln.kind, ln.reason = "caption", "next to a photo credit or repeated headline"
+        elif list_mode and words >= 3:
+            ln.kind, ln.reason = "related", "item of a related-stories list"
+        elif ln.text.startswith(("- ", "• ")) and _in_item_run(lines, i) and not _after_colon(lines, i):
+            ln.kind, ln.reason = "related", "item of an unheaded list"
+        elif first_body < i < last_body:
+            if (_title_case_ratio(ln.text) >= 0.6 or re.match(r"^\d+\.\s", ln.text)
+                    or ln.text.endswith(("?", ":")) or _after_colon(lines, i)
+                    or SENTENCE_END_RE.search(ln.text)):
+                ln.label, ln.reason = CONTENT, "sub-heading or list item inside the body"
+            elif words >= 3:
+                ln.kind, ln.reason = "caption", "short descriptive line inside the body"
+            else:
+                ln.kind, ln.reason = "other", "fragment inside the body"
+        elif i < first_body:
+            if title_i is not None and i > title_i and words >= options.min_sentence_words:
+                ln.label, ln.reason = CONTENT, "deck under the headline"
+            elif SENTENCE_END_RE.search(ln.text) and words >= 3:
+                ln.kind, ln.reason = "related", "teaser before the article"
+            elif words <= 1 and ln.text.islower():
+                ln.kind, ln.reason = "caption", "image alt text"
+            else:
+                ln.kind, ln.reason = "nav", "short line before the article"
+        else:
+            if SENTENCE_END_RE.search(ln.text) and words >= 4 and ln.text.endswith(("?", ".")):
+                ln.label, ln.reason = CONTENT, "closing sentence"
+            else:
+                ln.kind, ln.reason = "other", "short line after the article"
+
+
+def _in_item_run(lines: list[Line], i: int) -> bool:
+    def item(j: int) -> bool:
+        return 0 <= j < len(lines) and lines[j].text.startswith(("- ", "• ", "-", "•"))
+    return item(i - 1) or item(i + 1)
+
+
+def _after_colon(lines: list[Line], i: int) -> bool:
+    """A list introduced by a line ending with ':' (the story's own list)."""
+    j = i - 1
+    while j >= 0 and lines[j].text.startswith(("- ", "• ")):
+        j -= 1
+    return j >= 0 and lines[j].text.endswith(":") and lines[j].label == CONTENT
+
+
+def extract_meta(lines: list[Line], options: CleanOptions) -> dict[str, Any]:
+    """Title, publication date, author, editor, publisher and dateline place, when stated."""
+    meta: dict[str, Any] = {"title": None, "date": None, "author": None, "editor": None}
+    cues = options.cues
+    for ln in lines:
+        if ln.label == TITLE and meta["title"] is None:
+            meta["title"] = ln.text
+    for ln in lines:
+        if ln.label == BOILERPLATE and ln.kind in ("dateline_meta", "byline") and meta["date"] is None:
+            meta["date"] = parse_date(ln.text, options)
+        if ln.label == BOILERPLATE and ln.kind == "byline":
+            if meta["author"] is None:
+                m = cues.author.search(ln.text)
+                if m:
+                    meta["author"] = _clean_name(m.group("v"))
+            if meta["editor"] is None:
+                m = cues.editor.search(ln.text)
+                if m:
+                    meta["editor"] = _clean_name(m.group("v"))
+        if ln.label == BOILERPLATE and ln.kind == "source_credit" and "publisher" not in meta:
+            m = re.match(r"(?i)^(?:credit|pertama kali dipublikasikan oleh|hak cipta milik|sumber\s*:)\s*(.+?)\.?$",
+                         ln.text)
+            if m:
+                meta["publisher"] = m.group(1).strip()
+    for ln in lines:
+        if ln.label == CONTENT:
+            m = dateline_match(ln.text, options)
+            if m:
+                place = m.group("place") or m.group("place2")
+                pub = m.group("pub") or m.group("pub2")
+                if place:
+                    meta["place"] = place.strip().title()
+                if pub:
+                    meta.setdefault("publisher", pub.strip())
+            break
+    if meta["date"] is None:
+        for ln in lines:
+            if ln.label == CONTENT or ln.label == TITLE:
+                continue
+            found = parse_date(ln.text, options)
+            if found:
+                meta["date"] = found
+                break
+    return meta
+
+
+def _clean_name(value: str) -> Optional[str]:
+    value = re.sub(r"<[^>]+>", "", value).strip(" ,.-|")
+    return value or None
+
+
+def clean_text(raw: str, options: CleanOptions) -> CleanResult:
+    """Classify the lines of `raw`; keep title and content, list the rest with offsets."""
+    lines = split_lines(raw)
+    classify_lines(lines, options)
+    kept = [ln.text for ln in lines if ln.label in (TITLE, CONTENT)]
+    boilerplate = [
+        {"start": ln.start, "end": ln.end, "kind": ln.kind, "text": ln.text}
+        for ln in lines if ln.label == BOILERPLATE
+    ]
+    return CleanResult("\n".join(kept), lines, boilerplate, extract_meta(lines, options))
+
+
+class CleanStage(Stage):
+    """Drop boilerplate lines; `text` = title + content lines joined by newlines."""
+
+    name = "clean"
+    requires = frozenset({"raw"})
+    provides = frozenset({"text", "boilerplate", "lines", "meta"})
+
+    def __init__(self, config, resources):
+        super().__init__(config, resources)
+        self.options = CleanOptions.from_config(config)
+
+    def process(self, doc: Document) -> None:
+        result = clean_text(doc.raw, self.options)
+        doc.text, doc.lines, doc.boilerplate = result.text, result.lines, result.boilerplate
+        for key, value in result.meta.items():
+            if doc.meta.get(key) is None:  # fields given with the input win
+                doc.meta[key] = value

@@ -1,0 +1,128 @@
+"""Stems with PySastrawi: one cache per run, user exceptions, POS-aware rules, names protected.
+
+Order of decisions for one token:
+1. a name (inside a PER/ORG/LOC entity, or a capitalised word inside a sentence that is
+   not in Sastrawi's dictionary) keeps its form, lower-cased;
+2. the exceptions file (word -> stem) wins;
+3. POS rules from `lang/id/stem_rules.yaml` keep lexicalised closed-class words whole;
+4. otherwise Sastrawi's stem (cached).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+import yaml
+from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+RULES_PATH = Path(__file__).parent / "lang" / "id" / "stem_rules.yaml"
+NAME_LABELS = {"PER", "ORG", "LOC"}
+
+
+def read_exceptions(path: str | Path) -> dict[str, str]:
+    """TSV word<TAB>stem, '#' comments; words are matched lower-cased."""
+    table: dict[str, str] = {}
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        word, _, stem = line.partition("\t")
+        table[word.strip().lower()] = stem.strip()
+    return table
+
+
+class Stemmer:
+    """Sastrawi with a bounded cache, exceptions and POS rules."""
+
+    def __init__(self, exceptions_path: Optional[str | Path] = None, cache_size: int = 200_000,
+                 rules_path: str | Path = RULES_PATH):
+        factory = StemmerFactory()
+        words = [w for w in factory.get_words() if w]
+        self.dictionary = frozenset(words)
+        # the uncached delegate: our own cache below is bounded and shared across a run
+        self._sastrawi = factory.create_stemmer().delegatedStemmer
+        self.exceptions = read_exceptions(exceptions_path) if exceptions_path else {}
+        rules = yaml.safe_load(Path(rules_path).read_text(encoding="utf-8")) or {}
+        self.keep_pos = set(rules.get("keep_pos", []))
+        self.keep_prefix_pos = {k: tuple(v) for k, v in (rules.get("keep_prefix_pos") or {}).items()}
+        self.keep_suffix_pos = {k: set(v) for k, v in (rules.get("keep_suffix_pos") or {}).items()}
+        self._cached = lru_cache(maxsize=cache_size)(self._sastrawi_stem)
+
+    def _sastrawi_stem(self, word: str) -> str:
+        stem = self._sastrawi.stem(word)
+        return stem or word
+
+    def cache_info(self):
+        return self._cached.cache_info()
+
+    def is_known_word(self, word: str) -> bool:
+        """True if the lower-cased word, or its stem, is in Sastrawi's dictionary."""
+        low = word.lower()
+        return low in self.dictionary or self._cached(low) in self.dictionary
+
+    def keeps_form(self, word: str, pos: Optional[str]) -> bool:
+        """POS rules that keep a lexicalised word whole."""
+        if pos is None:
+            return False
+        if pos in self.keep_pos:
+            return True
+        for prefix, tags in self.keep_prefix_pos.items():
+            if pos in tags and word.startswith(prefix):
+                return True
+        for suffix, tags in self.keep_suffix_pos.items():
+            if pos in tags and word.endswith(suffix) and len(word) > len(suffix) + 2:
+                return True
+        return False
+
+    def stem(self, word: str, pos: Optional[str] = None, is_name: bool = False) -> str:
+        low = word.lower()
+        if low in self.exceptions:
+            return self.exceptions[low]
+        if is_name:
+            return low
+        if not any(ch.isalpha() for ch in low):
+            return low
+        if self.keeps_form(low, pos):
+            return low
+        if "-" in low.strip("-"):
+            # reduplication (anak-anak, buku-bukunya): Sastrawi handles the whole form
+            return self._cached(low)
+        return self._cached(low.strip("-"))
+
+
+def is_protected_name(token, in_entity: bool, stemmer: Stemmer) -> bool:
+    """A name: inside a PER/ORG/LOC entity, or capitalised mid-sentence and unknown to Sastrawi."""
+    if in_entity:
+        return True
+    text = token.text
+    if not text[:1].isupper() or token.is_sent_start:
+        return False
+    if token.i > 0 and token.nbor(-1).text in {'"', "“", "(", "'", "‘", ":", "-", "—"}:
+        return False  # a quote or heading start behaves like a sentence start
+    return not stemmer.is_known_word(text)
+
+
+from .stage import Stage  # noqa: E402
+
+
+class StemStage(Stage):
+    """Fill `token.stem`; uses entities and POS when earlier stages provided them."""
+
+    name = "stem"
+    requires = frozenset({"tokens"})
+    provides = frozenset({"stems"})
+
+    def process(self, doc) -> None:
+        stemmer: Stemmer = self.resources.stemmer
+        protect = self.config["stem"]["protect_names"]
+        name_chars = set()
+        if protect:
+            for ent in doc.entities:
+                if ent["label"] in NAME_LABELS:
+                    name_chars.update(range(ent["start"], ent["end"]))
+        words = (t for t in doc.spacy_doc if not t.is_space)
+        for tok, out in zip(words, doc.tokens):
+            is_name = protect and (
+                tok.idx in name_chars or is_protected_name(tok, False, stemmer)
+            )
+            out["stem"] = stemmer.stem(tok.text, pos=out.get("pos"), is_name=is_name)
