@@ -45,6 +45,7 @@ class Cues:
     date_fillers: frozenset[str]
     author: re.Pattern
     editor: re.Pattern
+    html_hints: tuple[tuple[str, frozenset[str]], ...] = ()
 
 
 @lru_cache(maxsize=8)
@@ -70,6 +71,8 @@ def load_cues(path: str) -> Cues:
         date_fillers=frozenset(data["date_line_fillers"]),
         author=re.compile(data["author_regex"]),
         editor=re.compile(data["editor_regex"]),
+        html_hints=tuple((kind, frozenset(w.lower() for w in words))
+                         for kind, words in (data.get("html_class_hints") or {}).items()),
     )
 
 
@@ -229,20 +232,50 @@ def _is_title_candidate(line: Line) -> bool:
     return 3 <= words <= 25 and not text.endswith((".", ":", ",")) and not text.islower()
 
 
-def classify_lines(lines: list[Line], options: CleanOptions) -> None:
-    """Label every line title / content / boilerplate (with kind), in place."""
+def html_kind(hint: Optional[dict[str, Any]], text: str, options: CleanOptions) -> Optional[str]:
+    """The boilerplate kind an HTML block's tag, class/id words or link density point to."""
+    if not hint:
+        return None
+    if hint["tag"] == "figcaption":
+        return "caption"
+    words = set(hint["words"])
+    for kind, markers in options.cues.html_hints:
+        if words & markers:
+            return kind
+    if hint["link_density"] > options.link_density_max and word_count(text) < options.long_line_words * 2:
+        return "related" if word_count(text) >= 4 else "nav"
+    return None
+
+
+def classify_lines(lines: list[Line], options: CleanOptions,
+                   hints: Optional[list[dict[str, Any]]] = None) -> None:
+    """Label every line title / content / boilerplate (with kind), in place.
+    `hints` (HTML input) has one dict per raw line number."""
     cue = [cue_kind(ln.text, options) for ln in lines]
+    if hints:
+        cue = [c or html_kind(hints[ln.n] if ln.n < len(hints) else None, ln.text, options)
+               for c, ln in zip(cue, lines)]
     for i, ln in enumerate(lines):
         if cue[i] is None and is_date_line(ln.text, options):
             cue[i] = "dateline_meta"
     prose = [cue[i] is None and (is_prose(ln, options) or bool(dateline_match(ln.text, options)))
              for i, ln in enumerate(lines)]
     prose_idx = [i for i, p in enumerate(prose) if p]
+    if not prose_idx:  # a short document: its sentences are the body
+        prose = [cue[i] is None and bool(SENTENCE_END_RE.search(ln.text)) for i, ln in enumerate(lines)]
+        prose_idx = [i for i, p in enumerate(prose) if p]
 
     # title: first uncued headline-like line before the second body paragraph
     limit = prose_idx[1] if len(prose_idx) > 1 else len(lines)
-    title_i = next((i for i in range(min(limit, len(lines)))
-                    if cue[i] is None and not prose[i] and _is_title_candidate(lines[i])), None)
+    title_i = None
+    if hints:  # the page's first uncued <h1> is the headline
+        title_i = next((i for i, ln in enumerate(lines) if cue[i] is None and ln.n < len(hints)
+                        and hints[ln.n]["tag"] == "h1"), None)
+        if title_i is not None:
+            prose[title_i] = False
+    if title_i is None:
+        title_i = next((i for i in range(min(limit, len(lines)))
+                        if cue[i] is None and not prose[i] and _is_title_candidate(lines[i])), None)
     if title_i is None and prose_idx:
         # a headline may end with a period, but never a long paragraph
         title_i = next((i for i in range(prose_idx[0])
@@ -370,10 +403,12 @@ def _clean_name(value: str) -> Optional[str]:
     return value or None
 
 
-def clean_text(raw: str, options: CleanOptions) -> CleanResult:
-    """Classify the lines of `raw`; keep title and content, list the rest with offsets."""
+def clean_text(raw: str, options: CleanOptions,
+               hints: Optional[list[dict[str, Any]]] = None) -> CleanResult:
+    """Classify the lines of `raw`; keep title and content, list the rest with offsets.
+    `hints`: per-line HTML hints from `html.html_to_lines`."""
     lines = split_lines(raw)
-    classify_lines(lines, options)
+    classify_lines(lines, options, hints)
     kept = [ln.text for ln in lines if ln.label in (TITLE, CONTENT)]
     boilerplate = [
         {"start": ln.start, "end": ln.end, "kind": ln.kind, "text": ln.text}
@@ -394,7 +429,7 @@ class CleanStage(Stage):
         self.options = CleanOptions.from_config(config)
 
     def process(self, doc: Document) -> None:
-        result = clean_text(doc.raw, self.options)
+        result = clean_text(doc.raw, self.options, doc.html_hints)
         doc.text, doc.lines, doc.boilerplate = result.text, result.lines, result.boilerplate
         for key, value in result.meta.items():
             if doc.meta.get(key) is None:  # fields given with the input win

@@ -48,6 +48,8 @@ def _resolve_paths(cfg: Config, base: Path, prefix: str = "") -> None:
         dotted = f"{prefix}{key}"
         if isinstance(value, dict):
             _resolve_paths(value, base, dotted + ".")
+        elif dotted in PATH_KEYS and value in ("", "none", "null"):
+            cfg[key] = None
         elif dotted in PATH_KEYS and value is not None:
             if isinstance(value, list):
                 cfg[key] = [str((base / v).resolve()) for v in value]

@@ -41,6 +41,7 @@ class Document:
     relations: list[Span] = field(default_factory=list)
     provided: set[str] = field(default_factory=set)
     spacy_doc: Any = None  # the spaCy Doc over `text`, shared by token-level stages
+    html_hints: Optional[list[dict[str, Any]]] = None  # per raw line, when the input was HTML
 
     def to_dict(self, pipeline_info: dict[str, Any], keep_raw: bool = False,
                 keep_lines: bool = False) -> dict[str, Any]:

@@ -117,6 +117,10 @@ class Annotator:
 
     def annotate_documents(self, docs: list[Document]) -> list[Document]:
         """Run every stage over a batch of documents, in place."""
+        if not self.stages or self.stages[0].name != "clean":
+            for d in docs:
+                if d.text is None:
+                    d.text = d.raw
         for stage in self.stages:
             stage.process_batch(docs)
             for d in docs:

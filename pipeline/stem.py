@@ -17,7 +17,18 @@ import yaml
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
 RULES_PATH = Path(__file__).parent / "lang" / "id" / "stem_rules.yaml"
+ROOT_FREQ_PATH = Path(__file__).parent / "lang" / "id" / "root_freq.tsv"
 NAME_LABELS = {"PER", "ORG", "LOC"}
+
+
+def read_root_freq(path: str | Path) -> dict[str, int]:
+    """root<TAB>count lines ('#' comments)."""
+    freq: dict[str, int] = {}
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            root, _, n = line.partition("\t")
+            freq[root] = int(n)
+    return freq
 
 
 def read_exceptions(path: str | Path) -> dict[str, str]:
@@ -43,14 +54,50 @@ class Stemmer:
         self._sastrawi = factory.create_stemmer().delegatedStemmer
         self.exceptions = read_exceptions(exceptions_path) if exceptions_path else {}
         rules = yaml.safe_load(Path(rules_path).read_text(encoding="utf-8")) or {}
+        self.root_freq = read_root_freq(ROOT_FREQ_PATH) if ROOT_FREQ_PATH.exists() else {}
+        self.prefixes = tuple(rules.get("prefixes", []))
+        self.suffixes = tuple(rules.get("suffixes", []))
+        self.nasal = dict(rules.get("nasal_restore", {}))
+        self.prefer_ratio = float(rules.get("prefer_longer_root_ratio", 5))
+        self.prefer_min = int(rules.get("prefer_longer_root_min_count", 20))
         self.keep_pos = set(rules.get("keep_pos", []))
         self.keep_prefix_pos = {k: tuple(v) for k, v in (rules.get("keep_prefix_pos") or {}).items()}
         self.keep_suffix_pos = {k: set(v) for k, v in (rules.get("keep_suffix_pos") or {}).items()}
         self._cached = lru_cache(maxsize=cache_size)(self._sastrawi_stem)
 
     def _sastrawi_stem(self, word: str) -> str:
-        stem = self._sastrawi.stem(word)
-        return stem or word
+        stem = self._sastrawi.stem(word) or word
+        return self._prefer_longer_root(word, stem)
+
+    def candidate_roots(self, word: str) -> set[str]:
+        """Dictionary roots left by stripping one prefix and one suffix (nasals restored)."""
+        out = set()
+        for pre in ("",) + self.prefixes:
+            if not word.startswith(pre):
+                continue
+            for suf in ("",) + self.suffixes:
+                if suf and not word.endswith(suf):
+                    continue
+                core = word[len(pre):len(word) - len(suf)] if suf else word[len(pre):]
+                if len(core) < 3:
+                    continue
+                for restored in {core, *(r + core for r in self.nasal.get(pre, []))}:
+                    if restored in self.dictionary:
+                        out.add(restored)
+        return out
+
+    def _prefer_longer_root(self, word: str, stem: str) -> str:
+        """Sastrawi takes the first root its rules reach (gera for gerakan, perban for
+        perbankan); prefer a longer root the same affixes allow when news uses it far more."""
+        if not self.root_freq or stem == word:
+            return stem
+        base = self.root_freq.get(stem, 0)
+        best, best_n = stem, max(base * self.prefer_ratio, self.prefer_min)
+        for cand in self.candidate_roots(word):
+            n = self.root_freq.get(cand, 0)
+            if len(cand) > len(stem) and n > best_n:
+                best, best_n = cand, n
+        return best
 
     def cache_info(self):
         return self._cached.cache_info()
@@ -82,11 +129,13 @@ class Stemmer:
             return low
         if not any(ch.isalpha() for ch in low):
             return low
+        if "-" in low.strip("-"):
+            first, _, second = low.partition("-")
+            if first == second:  # full reduplication (masing-masing, benar-benar)
+                return self.stem(first, pos=None)
+            return self._cached(low)  # anak-anaknya, rekan-rekan: Sastrawi handles the form
         if self.keeps_form(low, pos):
             return low
-        if "-" in low.strip("-"):
-            # reduplication (anak-anak, buku-bukunya): Sastrawi handles the whole form
-            return self._cached(low)
         return self._cached(low.strip("-"))
 
 

@@ -1,0 +1,41 @@
+# Warta: every command a user or CI needs. Each target creates .venv when needed.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+DATA   ?= ../shared/data
+N      ?= 2000
+
+.PHONY: run test models bench bench-clean stem-accuracy clean-venv
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	touch $@
+
+## make run: annotate seeds/ into out/seeds.jsonl
+run: $(VENV)/.installed
+	mkdir -p out
+	$(VENV)/bin/warta annotate seeds/ -o out/seeds.jsonl
+
+## make test: the whole test suite
+test: $(VENV)/.installed
+	$(PY) -m pytest -q
+
+## make models: retrain models/id_warta_news from the public data in $(DATA)
+models: $(VENV)/.installed
+	$(VENV)/bin/warta train --data $(DATA) --out models/id_warta_news
+
+## make bench: throughput and memory on the first $(N) articles of the CLICK-ID dump
+bench: $(VENV)/.installed
+	$(PY) bench/throughput.py --data $(DATA) --limit $(N)
+
+## make bench-clean: cleaner vs jusText vs trafilatura on the seeds gold and boilerplate-dev
+bench-clean: $(VENV)/.installed
+	$(PY) bench/clean_bench.py --data $(DATA)
+
+## make stem-accuracy: stems against the UD lemma pairs, split by source
+stem-accuracy: $(VENV)/.installed
+	$(PY) scripts/stem_accuracy.py --data $(DATA)
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,109 @@
+"""`warta` command line: parses arguments and calls the plain functions of the package.
+
+Exit status of `warta annotate`: 0 = every document annotated; 1 = the run finished but
+some documents or files were refused (see OUT.errors.jsonl); 2 = bad usage or config.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from typing import Optional, Sequence
+
+from .config import ConfigError, load_config
+
+EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def _annotate_parser(sub) -> None:
+    p = sub.add_parser("annotate", help="annotate documents into JSONL",
+                       description="Annotate .txt/.jsonl/.jsonl.gz/.html files, directories or '-' "
+                                   "(JSONL on stdin) into one JSON object per document.")
+    p.add_argument("inputs", nargs="+", metavar="INPUT")
+    p.add_argument("-o", "--output", required=True, help="output JSONL ('-' = stdout)")
+    p.add_argument("--config", help="YAML settings merged over config.yaml")
+    p.add_argument("--model", help="spaCy model directory (overrides pipeline.model)")
+    p.add_argument("--no-model", action="store_true",
+                   help="no statistical model: tokenizer, lookups and rules only")
+    p.add_argument("--no-clean", action="store_true", help="input is already clean text")
+    p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--resume", action="store_true",
+                   help="complete an interrupted run: skip documents already written")
+    p.add_argument("--id-field", help="JSONL field holding the document id")
+    p.add_argument("--text-field", help="JSONL field holding the text")
+    p.add_argument("--html-field", help="JSONL field holding HTML to clean")
+    p.add_argument("--keep-raw", action="store_true", help="add the raw (block-line) text as 'raw'")
+    p.add_argument("--keep-lines", action="store_true", help="add per-line cleaning labels as 'lines'")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or warnings")
+    p.set_defaults(func=cmd_annotate)
+
+
+def _overrides(args: argparse.Namespace) -> dict:
+    ov: dict = {}
+    if args.model:
+        ov.setdefault("pipeline", {})["model"] = args.model
+    if args.no_model:
+        ov.setdefault("pipeline", {})["model"] = None
+    if args.no_clean:
+        ov.setdefault("clean", {})["enabled"] = False
+    for flag, key in (("id_field", "id_field"), ("text_field", "text_field"), ("html_field", "html_field")):
+        if getattr(args, flag):
+            ov.setdefault("input", {})[key] = getattr(args, flag)
+    if args.keep_raw:
+        ov.setdefault("output", {})["keep_raw"] = True
+    if args.keep_lines:
+        ov.setdefault("output", {})["keep_lines"] = True
+    return ov
+
+
+def cmd_annotate(args: argparse.Namespace) -> int:
+    from .batch import annotate_files
+    from .runner import Annotator, PipelineError
+
+    if args.workers < 1:
+        print("warta: --workers must be >= 1", file=sys.stderr)
+        return EXIT_USAGE
+    if args.resume and args.output == "-":
+        print("warta: --resume needs an output file, not stdout", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        config = load_config(args.config, _overrides(args))
+        annotator = Annotator(config)
+    except (ConfigError, PipelineError) as exc:
+        print(f"warta: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.quiet:
+        warnings.simplefilter("ignore")
+    summary = annotate_files(
+        args.inputs, args.output, annotator if args.workers == 1 else config,
+        workers=args.workers, resume=args.resume, progress=not args.quiet,
+        warn=(lambda msg: None) if args.quiet else
+        (lambda msg: print(f"warta: warning: {msg}", file=sys.stderr)),
+    )
+    if not args.quiet:
+        print(f"warta: {summary.documents} documents written to {args.output}, "
+              f"{summary.errors} errors, {summary.skipped} skipped (resume), "
+              f"{summary.seconds:.1f}s", file=sys.stderr)
+    return EXIT_OK if summary.ok else EXIT_DOC_ERRORS
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="warta", description="Indonesian news extraction pipeline")
+    sub = parser.add_subparsers(dest="command", required=True)
+    _annotate_parser(sub)
+    for register in _EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+_EXTRA_COMMANDS: list = []
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

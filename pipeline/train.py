@@ -1,0 +1,250 @@
+"""Train Warta's spaCy model from the public data in `../shared/data` (one command, deterministic).
+
+    warta train --data ../shared/data --out models/id_warta_news
+
+1. syntax: UD Indonesian CSUI train + GSD train (legacy UD v1 file converted to v2 labels);
+   dev = GSD dev. Components: tok2vec (CNN), morphologizer (UPOS + feats), parser.
+2. NER: idner-news-2k train (PER/ORG/LOC); dev = idner-news-2k dev.
+3. Both are assembled into one pipeline (NER keeps its own tok2vec), evaluated on the dev
+   sets and on the UD test sets, and written with `metrics.json` and a model card.
+Test splits are only scored, never trained or tuned on.
+"""
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import time
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
+import spacy
+from spacy.tokens import Doc, DocBin
+from spacy.training import Example
+
+# UD v1 -> v2 relation renames (the legacy GSD train file predates UD v2)
+V1_TO_V2_DEPREL = {"dobj": "obj", "nsubjpass": "nsubj:pass", "csubjpass": "csubj:pass",
+                   "name": "flat", "mwe": "fixed", "neg": "advmod", "auxpass": "aux:pass"}
+PREDICATE_POS = {"VERB", "ADJ", "ADV", "AUX"}
+
+
+def read_conllu(path: Path) -> Iterator[list[list[str]]]:
+    """Sentences as lists of 10-column rows (multiword-token ranges and empty nodes skipped)."""
+    sent: list[list[str]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            if sent:
+                yield sent
+            sent = []
+            continue
+        if line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) != 10 or "-" in cols[0] or "." in cols[0]:
+            continue
+        sent.append(cols)
+    if sent:
+        yield sent
+
+
+def convert_v1_sentence(rows: list[list[str]]) -> list[list[str]]:
+    """UD v1 labels -> v2: renames, CONJ->CCONJ, copula as AUX, nmod under predicates -> obl."""
+    out = [list(r) for r in rows]
+    for r in out:
+        if r[3] == "CONJ":
+            r[3] = "CCONJ"
+        if r[7] == "cop":
+            r[3] = "AUX"
+    for r in out:
+        rel = r[7]
+        if rel == "nmod":
+            head = int(r[6])
+            if head and out[head - 1][3] in PREDICATE_POS:
+                r[7] = "obl"
+        else:
+            r[7] = V1_TO_V2_DEPREL.get(rel, rel)
+        r[2] = "_"  # no lemmas in v1
+    return out
+
+
+def conllu_doc(vocab, rows: list[list[str]]) -> Doc:
+    words = [r[1] for r in rows]
+    spaces = [("SpaceAfter=No" not in r[9]) for r in rows]
+    heads = [int(r[6]) - 1 if r[6] not in ("0", "_") else i for i, r in enumerate(rows)]
+    deps = ["ROOT" if r[6] == "0" else r[7] for r in rows]
+    morphs = [r[5] if r[5] != "_" else "" for r in rows]
+    return Doc(vocab, words=words, spaces=spaces, pos=[r[3] for r in rows], heads=heads,
+               deps=deps, morphs=morphs, lemmas=[r[2] if r[2] != "_" else r[1] for r in rows],
+               sent_starts=[True] + [False] * (len(rows) - 1))
+
+
+def read_bio(path: Path) -> Iterator[tuple[list[str], list[str]]]:
+    """CoNLL-style token files: token first, tag last, blank line between sentences."""
+    words: list[str] = []
+    tags: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        cols = line.split()
+        if not cols:
+            if words:
+                yield words, tags
+            words, tags = [], []
+            continue
+        words.append(cols[0])
+        tags.append(cols[-1])
+    if words:
+        yield words, tags
+
+
+def bio_doc(vocab, words: list[str], tags: list[str]) -> Doc:
+    tags = [t.replace("B-", "B-", 1) if t.startswith(("B-", "I-")) else "O" for t in tags]
+    fixed = []
+    for i, t in enumerate(tags):  # an I- without a preceding tag of its type starts a span
+        if t.startswith("I-") and (i == 0 or tags[i - 1][2:] != t[2:]):
+            t = "B-" + t[2:]
+        fixed.append(t)
+    return Doc(vocab, words=words, ents=fixed)
+
+
+def _write(docs: Iterable[Doc], path: Path) -> int:
+    db = DocBin(store_user_data=False)
+    n = 0
+    for d in docs:
+        db.add(d)
+        n += 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db.to_disk(path)
+    return n
+
+
+def prepare(data: Path, work: Path) -> dict[str, int]:
+    """Write the DocBin corpora; return sentence counts."""
+    vocab = spacy.blank("id").vocab
+    csui = data / "ud-indonesian-csui" / "id_csui-ud-train.conllu"
+    legacy = data / "ud-indonesian-gsd-legacy-v1" / "parser-id.conllu.train"
+    gsd_dev = data / "ud-indonesian-gsd" / "id_gsd-ud-dev.conllu"
+    syntax_train = [conllu_doc(vocab, s) for s in read_conllu(csui)]
+    syntax_train += [conllu_doc(vocab, convert_v1_sentence(s)) for s in read_conllu(legacy)]
+    counts = {
+        "syntax_train": _write(syntax_train, work / "syntax-train.spacy"),
+        "syntax_dev": _write((conllu_doc(vocab, s) for s in read_conllu(gsd_dev)),
+                             work / "syntax-dev.spacy"),
+    }
+    idner = data / "idner-news-2k"
+    counts["ner_train"] = _write((bio_doc(vocab, w, t) for w, t in read_bio(idner / "train.txt")),
+                                 work / "ner-train.spacy")
+    counts["ner_dev"] = _write((bio_doc(vocab, w, t) for w, t in read_bio(idner / "dev.txt")),
+                               work / "ner-dev.spacy")
+    return counts
+
+
+def _config(pipeline: list[str], train: Path, dev: Path, max_steps: int, seed: int):
+    from spacy.cli.init_config import init_config
+
+    cfg = init_config(lang="id", pipeline=pipeline, optimize="efficiency", gpu=False)
+    cfg["paths"]["train"] = str(train)
+    cfg["paths"]["dev"] = str(dev)
+    cfg["system"]["seed"] = seed
+    cfg["training"]["max_epochs"] = 0
+    cfg["training"]["max_steps"] = max_steps
+    cfg["training"]["patience"] = max_steps
+    cfg["training"]["eval_frequency"] = 200
+    return cfg
+
+
+def train_component(pipeline: list[str], train: Path, dev: Path, out: Path, max_steps: int,
+                    seed: int = 0) -> Path:
+    from spacy.training.loop import train as train_loop
+    from spacy.training.initialize import init_nlp
+    from thinc.api import fix_random_seed
+
+    fix_random_seed(seed)
+    random.seed(seed)
+    cfg = _config(pipeline, train, dev, max_steps, seed)
+    nlp = init_nlp(cfg)
+    out.mkdir(parents=True, exist_ok=True)
+    train_loop(nlp, out, stdout=__import__("sys").stdout)
+    return out / "model-best"
+
+
+def assemble(syntax_dir: Path, ner_dir: Path, out: Path) -> spacy.Language:
+    nlp = spacy.load(syntax_dir)
+    ner_nlp = spacy.load(ner_dir)
+    ner_nlp.replace_listeners("tok2vec", "ner", ["model.tok2vec"])
+    nlp.add_pipe("ner", source=ner_nlp, name="ner")
+    nlp.meta["name"] = "warta_news"
+    nlp.meta["version"] = "0.1.0"
+    nlp.meta["description"] = "Warta Indonesian news model: UPOS/feats, dependencies, PER/ORG/LOC"
+    nlp.meta["license"] = "CC BY-SA 4.0 (UD data) / MIT (idner-news-2k)"
+    if out.exists():
+        shutil.rmtree(out)
+    nlp.to_disk(out)
+    return nlp
+
+
+def evaluate_model(model_dir: Path, data: Path) -> dict:
+    """Dev and test scores of the assembled model (syntax on the UD test sets, NER on idner dev)."""
+    nlp = spacy.load(model_dir)
+    results: dict = {}
+    ner_dev = data / "idner-news-2k" / "dev.txt"
+    examples = [Example(nlp.make_doc(" ".join(w)), bio_doc(nlp.vocab, w, t))
+                for w, t in read_bio(ner_dev)]
+    examples = [Example(nlp(Doc(nlp.vocab, words=[t.text for t in e.reference])), e.reference)
+                for e in examples]
+    from spacy.scorer import Scorer
+
+    ner_scores = Scorer.score_spans(examples, "ents")
+    results["ner_idner_dev"] = {
+        "p": ner_scores["ents_p"], "r": ner_scores["ents_r"], "f": ner_scores["ents_f"],
+        "per_type": ner_scores["ents_per_type"],
+    }
+    ud_sets = {
+        "gsd_test": data / "ud-indonesian-gsd" / "id_gsd-ud-test.conllu",
+        "csui_test": data / "ud-indonesian-csui" / "id_csui-ud-test.conllu",
+        "pud_test": data / "ud-indonesian-pud" / "id_pud-ud-test.conllu",
+    }
+    for name, path in ud_sets.items():
+        if path.exists():
+            results[name] = score_conllu(nlp, path)
+    return results
+
+
+def score_conllu(nlp, path: Path) -> dict:
+    """UPOS, UFeats, lemma, UAS, LAS on gold tokenization (CoNLL-U)."""
+    n = upos = feats = lemma = uas = las = 0
+    from .tag import lemma_lookup, lookup_lemma
+
+    table = lemma_lookup()
+    for rows in read_conllu(path):
+        doc = Doc(nlp.vocab, words=[r[1] for r in rows])
+        for name, proc in nlp.pipeline:
+            if name != "ner":
+                doc = proc(doc)
+        for tok, r in zip(doc, rows):
+            n += 1
+            upos += tok.pos_ == r[3]
+            feats += (str(tok.morph) or "_") == r[5]
+            lemma += lookup_lemma(tok.text, table) == r[2].lower()
+            gold_head = int(r[6]) - 1 if r[6] != "0" else tok.i
+            head_ok = tok.head.i == gold_head
+            uas += head_ok
+            gold_dep = "ROOT" if r[6] == "0" else r[7]
+            las += head_ok and tok.dep_ == gold_dep
+    return {"tokens": n, "upos": round(upos / n, 4), "ufeats": round(feats / n, 4),
+            "lemma": round(lemma / n, 4), "uas": round(uas / n, 4), "las": round(las / n, 4)}
+
+
+def train_all(data: Path, out: Path, work: Optional[Path] = None, syntax_steps: int = 1600,
+              ner_steps: int = 3000, seed: int = 0) -> dict:
+    """The whole recipe; returns the metrics written to OUT/metrics.json."""
+    work = work or out.parent / ".training"
+    started = time.time()
+    counts = prepare(data, work)
+    ner = train_component(["ner"], work / "ner-train.spacy", work / "ner-dev.spacy",
+                          work / "ner", ner_steps, seed)
+    syntax = train_component(["morphologizer", "parser"], work / "syntax-train.spacy",
+                             work / "syntax-dev.spacy", work / "syntax", syntax_steps, seed)
+    assemble(syntax, ner, out)
+    metrics = {"data": counts, "seed": seed, "train_seconds": round(time.time() - started),
+               **evaluate_model(out, data)}
+    (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    return metrics
