@@ -45,6 +45,7 @@ class Cues:
     date_fillers: frozenset[str]
     author: re.Pattern
     editor: re.Pattern
+    end_marker: Optional[re.Pattern] = None
     html_hints: tuple[tuple[str, frozenset[str]], ...] = ()
 
 
@@ -71,6 +72,7 @@ def load_cues(path: str) -> Cues:
         date_fillers=frozenset(data["date_line_fillers"]),
         author=re.compile(data["author_regex"]),
         editor=re.compile(data["editor_regex"]),
+        end_marker=re.compile(data["end_marker_regex"]) if data.get("end_marker_regex") else None,
         html_hints=tuple((kind, frozenset(w.lower() for w in words))
                          for kind, words in (data.get("html_class_hints") or {}).items()),
     )
@@ -260,26 +262,19 @@ def classify_lines(lines: list[Line], options: CleanOptions,
             cue[i] = "dateline_meta"
     prose = [cue[i] is None and (is_prose(ln, options) or bool(dateline_match(ln.text, options)))
              for i, ln in enumerate(lines)]
-    prose_idx = [i for i, p in enumerate(prose) if p]
-    if not prose_idx:  # a short document: its sentences are the body
+    if not any(prose):  # a short document: its sentences are the body
         prose = [cue[i] is None and bool(SENTENCE_END_RE.search(ln.text)) for i, ln in enumerate(lines)]
-        prose_idx = [i for i, p in enumerate(prose) if p]
+    _demote_list_items(lines, cue, prose)
+    _demote_between_widgets(lines, cue, prose, options)
 
-    # title: first uncued headline-like line before the second body paragraph
-    limit = prose_idx[1] if len(prose_idx) > 1 else len(lines)
-    title_i = None
-    if hints:  # the page's first uncued <h1> is the headline
-        title_i = next((i for i, ln in enumerate(lines) if cue[i] is None and ln.n < len(hints)
-                        and hints[ln.n]["tag"] == "h1"), None)
-        if title_i is not None:
-            prose[title_i] = False
-    if title_i is None:
-        title_i = next((i for i in range(min(limit, len(lines)))
-                        if cue[i] is None and not prose[i] and _is_title_candidate(lines[i])), None)
-    if title_i is None and prose_idx:
-        # a headline may end with a period, but never a long paragraph
-        title_i = next((i for i in range(prose_idx[0])
-                        if cue[i] is None and 3 <= word_count(lines[i].text) <= 20), None)
+    title_i = _choose_title(lines, cue, prose, hints, options)
+    if title_i is not None:
+        prose[title_i] = False
+        for i in range(title_i):  # above the headline only long paragraphs are body
+            if prose[i] and word_count(lines[i].text) < options.long_line_words \
+                    and not dateline_match(lines[i].text, options):
+                prose[i] = False
+    _demote_after_end_marker(lines, cue, prose, options)
 
     for i, ln in enumerate(lines):
         if i == title_i:
@@ -288,19 +283,25 @@ def classify_lines(lines: list[Line], options: CleanOptions,
             ln.label, ln.kind, ln.reason = BOILERPLATE, "repeated_title", "headline repeated"
         elif cue[i] is not None:
             ln.label, ln.kind, ln.reason = BOILERPLATE, cue[i], "cue"
+        elif prose[i] and _next_to_photo_credit(lines, cue, i) and not dateline_match(ln.text, options):
+            ln.label, ln.kind, ln.reason = BOILERPLATE, "caption", "next to a photo credit"
         elif prose[i]:
             ln.label, ln.reason = CONTENT, "prose"
         else:
             ln.label, ln.reason = None, None  # decided by context below
 
+    prose_idx = [i for i, ln in enumerate(lines) if ln.label == CONTENT]
     first_body = prose_idx[0] if prose_idx else len(lines)
     last_body = prose_idx[-1] if prose_idx else -1
     list_mode = False
     for i, ln in enumerate(lines):
-        if ln.kind in ("nav", "related") and LIST_HEADER_RE.search(ln.text):
+        if ln.kind in ("nav", "related") and LIST_HEADER_RE.search(ln.text) and word_count(ln.text) <= 4:
             list_mode = True
-        elif ln.label == CONTENT:
+        elif ln.label == CONTENT and SENTENCE_END_RE.search(ln.text):
             list_mode = False
+        if list_mode and ln.label == CONTENT and not SENTENCE_END_RE.search(ln.text.rstrip()):
+            ln.label, ln.kind, ln.reason = BOILERPLATE, "related", "item of a related-stories list"
+            continue
         if ln.label is not None:
             continue
         ln.label = BOILERPLATE
@@ -309,19 +310,16 @@ def classify_lines(lines: list[Line], options: CleanOptions,
         words = word_count(ln.text)
         if "photo_credit" in (prev_kind, next_kind) or prev_kind == "repeated_title":
             ln.kind, ln.reason = "caption", "next to a photo credit or repeated headline"
+        elif _is_name_line(ln.text) and ({prev_kind, next_kind} & {"dateline_meta", "byline"}):
+            ln.kind, ln.reason = "byline", "a name next to the byline or date"
         elif list_mode and words >= 3:
             ln.kind, ln.reason = "related", "item of a related-stories list"
         elif ln.text.startswith(("- ", "• ")) and _in_item_run(lines, i) and not _after_colon(lines, i):
             ln.kind, ln.reason = "related", "item of an unheaded list"
+        elif re.match(r"^\d{1,2}\.\s+\S", ln.text) and words >= 3 and i > first_body:
+            ln.label, ln.reason = CONTENT, "numbered sub-heading"
         elif first_body < i < last_body:
-            if (_title_case_ratio(ln.text) >= 0.6 or re.match(r"^\d+\.\s", ln.text)
-                    or ln.text.endswith(("?", ":")) or _after_colon(lines, i)
-                    or SENTENCE_END_RE.search(ln.text)):
-                ln.label, ln.reason = CONTENT, "sub-heading or list item inside the body"
-            elif words >= 3:
-                ln.kind, ln.reason = "caption", "short descriptive line inside the body"
-            else:
-                ln.kind, ln.reason = "other", "fragment inside the body"
+            ln.label, ln.reason = CONTENT, "short line between body paragraphs"
         elif i < first_body:
             if title_i is not None and i > title_i and words >= options.min_sentence_words:
                 ln.label, ln.reason = CONTENT, "deck under the headline"
@@ -331,11 +329,79 @@ def classify_lines(lines: list[Line], options: CleanOptions,
                 ln.kind, ln.reason = "caption", "image alt text"
             else:
                 ln.kind, ln.reason = "nav", "short line before the article"
+        elif (i > 0 and lines[i - 1].label == CONTENT and words >= 3
+              and (_title_case_ratio(ln.text) >= 0.6 or ln.text.endswith(("?", "."))) and not list_mode):
+            ln.label, ln.reason = CONTENT, "sub-heading right after the body"
         else:
-            if SENTENCE_END_RE.search(ln.text) and words >= 4 and ln.text.endswith(("?", ".")):
-                ln.label, ln.reason = CONTENT, "closing sentence"
-            else:
-                ln.kind, ln.reason = "other", "short line after the article"
+            ln.kind, ln.reason = "other", "short line after the article"
+
+
+def _choose_title(lines: list[Line], cue: list[Optional[str]], prose: list[bool],
+                  hints: Optional[list[dict[str, Any]]], options: CleanOptions) -> Optional[int]:
+    """The headline: the page's first uncued <h1>, else the best headline-like line before the
+    second body paragraph (repeated later > shares words with the body > earlier)."""
+    if hints:
+        for i, ln in enumerate(lines):
+            if cue[i] is None and ln.n < len(hints) and hints[ln.n]["tag"] == "h1":
+                return i
+    prose_idx = [i for i, p in enumerate(prose) if p]
+    limit = prose_idx[1] if len(prose_idx) > 1 else len(lines)
+    best, best_score = None, -1.0
+    for i in range(min(limit, len(lines))):
+        ln = lines[i]
+        headline_like = _title_case_ratio(ln.text) >= 0.6 and word_count(ln.text) <= 20
+        if cue[i] is not None or (prose[i] and not headline_like) or not _is_title_candidate(ln) \
+                or ln.text.startswith(("-", "•", "*")) or dateline_match(ln.text, options):
+            continue
+        words = [w.lower() for w in re.findall(r"\w+", ln.text)]
+        body_words = {w.lower() for j in [k for k in prose_idx if k > i][:3]
+                      for w in re.findall(r"\w+", lines[j].text)}
+        repeated = any(_same(ln.text, lines[j].text) for j in range(i + 1, len(lines)))
+        overlap = sum(w in body_words for w in words) / max(len(words), 1)
+        score = 3.0 * repeated + overlap + (0.5 if 5 <= len(words) <= 20 else 0.0)
+        if score > best_score:
+            best, best_score = i, score
+    return best
+
+
+def _demote_between_widgets(lines: list[Line], cue: list[Optional[str]], prose: list[bool],
+                            options: CleanOptions) -> None:
+    """A single short sentence between two widget lines is a teaser, not the article."""
+    for i in range(1, len(lines) - 1):
+        if prose[i] and cue[i - 1] and cue[i + 1] and word_count(lines[i].text) < options.long_line_words:
+            prose[i] = False
+
+
+def _demote_list_items(lines: list[Line], cue: list[Optional[str]], prose: list[bool]) -> None:
+    """Bulleted items are never body paragraphs on their own (the context decides)."""
+    for i, ln in enumerate(lines):
+        if prose[i] and ln.text.startswith(("- ", "• ")) and _in_item_run(lines, i):
+            prose[i] = False
+
+
+def _demote_after_end_marker(lines: list[Line], cue: list[Optional[str]], prose: list[bool],
+                             options: CleanOptions) -> None:
+    """Single sentences after the editor's closing code `(OL-14)` are teasers of other stories."""
+    marker = options.cues.end_marker
+    if marker is None:
+        return
+    ends = [i for i, ln in enumerate(lines) if prose[i] and marker.search(ln.text)]
+    if not ends:
+        return
+    for i in range(ends[-1] + 1, len(lines)):
+        if prose[i] and word_count(lines[i].text) < 25 and not dateline_match(lines[i].text, options):
+            prose[i] = False
+            cue[i] = "related"
+
+
+def _next_to_photo_credit(lines: list[Line], cue: list[Optional[str]], i: int) -> bool:
+    near = [cue[j] for j in (i - 1, i + 1) if 0 <= j < len(lines)]
+    return "photo_credit" in near or (i > 0 and _norm(lines[i - 1].text).startswith("keterangan gambar"))
+
+
+def _is_name_line(text: str) -> bool:
+    words = text.split()
+    return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and not text.endswith((".", "?"))
 
 
 def _in_item_run(lines: list[Line], i: int) -> bool:

@@ -35,6 +35,7 @@ class _BlockParser(HTMLParser):
         self.title_text: list[str] = []
         self.in_title = False
         self.block_tag = "body"
+        self.last_end = ""
 
     def _words(self) -> list[str]:
         words: list[str] = []
@@ -77,6 +78,8 @@ class _BlockParser(HTMLParser):
                 classes.extend(w for w in SPLIT_RE.split(value) if w)
         self.stack.append((tag, classes))
         if tag == "a":
+            if self.last_end == "a" and self.buf and not self.buf[-1][-1:].isspace():
+                self.buf.append(" ")  # adjacent links: TwitterFacebook -> Twitter Facebook
             self.in_link += 1
 
     def handle_endtag(self, tag: str) -> None:
@@ -96,6 +99,7 @@ class _BlockParser(HTMLParser):
                 break
         if tag == "a":
             self.in_link = max(0, self.in_link - 1)
+        self.last_end = tag
         self.block_tag = self.stack[-1][0] if self.stack else "body"
 
     def handle_data(self, data: str) -> None:
@@ -104,6 +108,8 @@ class _BlockParser(HTMLParser):
         if self.in_title:
             self.title_text.append(data)
             return
+        if data.strip():
+            self.last_end = ""
         self.buf.append(data)
         if self.in_link:
             self.link_chars += len(data.strip())

@@ -1,0 +1,116 @@
+"""Cleaner benchmark: Warta vs jusText vs trafilatura vs "keep lines of 10+ words".
+
+Usage: python bench/clean_bench.py [--data ../shared/data] [--json FILE]
+
+Sets: the five seeds (gold in tests/gold/clean), boilerplate-dev (29 real pages, plain text,
+from ../shared/data, skipped when absent) and Warta's hand-built HTML pages (tests/gold/html).
+Kept-line precision / recall / F1 (positive = title + content; a line is dropped when at
+least half of its characters are in dropped spans) and per-kind recall of boilerplate.
+jusText gets each line as a <p> with its Indonesian stoplist; trafilatura needs HTML and
+runs only on the .html pages.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from html import escape
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.clean import CleanOptions, clean_text  # noqa: E402
+from pipeline.clean_eval import (GoldPage, LineScores, kept_lines_to_dropped,  # noqa: E402
+                                 kept_text_to_dropped, load_gold_dir, score_page)
+from pipeline.config import load_config  # noqa: E402
+from pipeline.html import html_to_lines  # noqa: E402
+
+
+def warta(page: GoldPage, options: CleanOptions):
+    if page.html is not None:
+        raw, hints = html_to_lines(page.html)
+        result = clean_text(raw, options, hints)
+    else:
+        result = clean_text(page.raw, options)
+    kinds = {ln.n: ln.kind for ln in result.lines}
+    return [(b["start"], b["end"]) for b in result.boilerplate], kinds
+
+
+def keep10(page: GoldPage):
+    return kept_lines_to_dropped(page.raw, lambda t: len(t.split()) >= 10), None
+
+
+def justext_run(page: GoldPage):
+    import justext
+
+    html = "<html><body>" + "".join(f"<p>{escape(line)}</p>" for line in page.raw.splitlines()
+                                    if line.strip()) + "</body></html>"
+    paragraphs = justext.justext(html.encode("utf-8"), justext.get_stoplist("Indonesian"))
+    kept = [p.text for p in paragraphs if not p.is_boilerplate]
+    return kept_text_to_dropped(page.raw, kept), None
+
+
+def trafilatura_run(page: GoldPage):
+    import trafilatura
+
+    if page.html is None:
+        return None
+    text = trafilatura.extract(page.html, include_comments=False, include_tables=False,
+                               favor_recall=False) or ""
+    return kept_text_to_dropped(page.raw, text.splitlines()), None
+
+
+def evaluate_set(pages: list[GoldPage], options: CleanOptions) -> dict[str, LineScores]:
+    systems = {
+        "warta": lambda p: warta(p, options),
+        "jusText": justext_run,
+        "trafilatura": trafilatura_run,
+        "keep 10+ words": keep10,
+    }
+    totals: dict[str, LineScores] = {}
+    for name, fn in systems.items():
+        total = LineScores()
+        ran = False
+        for page in pages:
+            out = fn(page)
+            if out is None:
+                continue
+            dropped, kinds = out
+            total.add(score_page(page, dropped, kinds))
+            ran = True
+        if ran:
+            totals[name] = total
+    return totals
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args()
+    options = CleanOptions.from_config(load_config())
+    sets = {"seeds (5 docs)": load_gold_dir(ROOT / "tests" / "gold" / "clean", ROOT / "seeds")}
+    dev = args.data / "boilerplate-dev"
+    if dev.exists():
+        sets["boilerplate-dev (29 pages)"] = load_gold_dir(dev)
+    html_dir = ROOT / "tests" / "gold" / "html"
+    if html_dir.exists():
+        sets[f"html ({len(list(html_dir.glob('*.html')))} pages)"] = load_gold_dir(html_dir)
+    report = {}
+    print(f"{'set':<28}{'system':<16}{'P':>7}{'R':>7}{'F1':>7}   boilerplate recall by kind")
+    for set_name, pages in sets.items():
+        for system, s in evaluate_set(pages, options).items():
+            kinds = " ".join(f"{k}={v:.2f}" for k, v in s.kind_recall().items())
+            print(f"{set_name:<28}{system:<16}{s.precision:>7.3f}{s.recall:>7.3f}{s.f1:>7.3f}   {kinds}")
+            report.setdefault(set_name, {})[system] = {
+                "precision": round(s.precision, 4), "recall": round(s.recall, 4), "f1": round(s.f1, 4),
+                "kind_recall": s.kind_recall(),
+                "kind_exact": {k: s.kind_exact[k] / n for k, n in s.kind_total.items()},
+            }
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

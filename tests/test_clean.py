@@ -1,0 +1,195 @@
+"""The boilerplate cleaner: kinds from real seed lines, context rules, HTML, meta, gold scores."""
+from pathlib import Path
+
+import pytest
+
+from pipeline.clean import CleanOptions, clean_text, cue_kind, is_date_line, parse_date
+from pipeline.clean_eval import LineScores, load_gold_dir, score_page
+from pipeline.config import load_config
+from pipeline.html import html_to_lines
+
+from .conftest import GOLD, SEEDS, shared
+
+
+@pytest.fixture(scope="module")
+def opts():
+    return CleanOptions.from_config(load_config())
+
+
+def seed(name: str) -> str:
+    return next(SEEDS.glob(f"{name}_*.txt")).read_text(encoding="utf-8")
+
+
+def labels(raw, opts):
+    return {ln.text: (ln.label, ln.kind) for ln in clean_text(raw, opts).lines}
+
+
+@pytest.mark.parametrize("line,kind", [
+    ("Advertisement", "ad"),
+    ("Situs ini menggunakan kuki. Klik di sini untuk mempelajari lebih lanjut.", "cookie"),
+    ("Terima kuki", "cookie"),
+    ("Foto: Presstv", "photo_credit"),
+    ("Penulis: Dedy Istanto 05:08 WIB | Minggu, 30 Oktober 2016", "byline"),
+    ("Editor : Diah Anggraeni Retnaningrum", "byline"),
+    ("Rep: Marniati / Red: Endro Yuwanto", "byline"),
+    ("Back to Home", "nav"),
+    ("Berita Lainnya", "nav"),
+    ("Baca selanjutnya", "nav"),
+    ("SHARE THIS:", "share"),
+    ("Baca juga : Istana Bantah Kupon Sembako Jokowi Bagian dari Kampanye Pilpres", "related"),
+    ("Leave a Reply", "comment"),
+    ("Your email address will not be published. Required fields are marked *", "comment"),
+    ("Positive SSL", "badge"),
+    ("Credit ANTARA News", "source_credit"),
+    ("Pertama kali dipublikasikan oleh TASS.", "source_credit"),
+    ("Hak cipta milik Rossiyskaya Gazeta.", "source_credit"),
+    ("Loading...", "other"),
+])
+def test_cue_kinds_on_real_seed_lines(opts, line, kind):
+    assert cue_kind(line, opts) == kind
+
+
+def test_publication_date_lines(opts):
+    assert is_date_line("Kamis 14 Sep 2017 15:02 WIB", opts)
+    assert is_date_line("Jumat, 18 Desember 2015", opts)
+    assert not is_date_line("Gencatan senjata berlaku di Suriah sejak 27 Februari.", opts)
+    assert parse_date("Kamis 14 Sep 2017 15:02 WIB", opts) == "2017-09-14"
+    assert parse_date("Kompas.com - 09/04/2018, 21:33 WIB", opts) == "2018-04-09"
+
+
+def test_caption_with_glued_credit_and_repeated_headline(opts):
+    lines = clean_text(seed("000"), opts).lines
+    heads = [ln for ln in lines if ln.text == "Rusia Serukan Cegah Ekstremis Keluar dari Mosul"]
+    assert [(ln.label, ln.kind) for ln in heads] == [("title", None)] + [("boilerplate", "repeated_title")] * 4
+    captions = [ln for ln in lines if ln.text.endswith("/AFP")]
+    assert len(captions) == 4 and all(ln.kind == "caption" for ln in captions)
+
+
+def test_short_line_between_body_paragraphs_is_body(opts):
+    assert labels(seed("002"), opts)["Gencatan Senjata Suriah"] == ("content", None)
+
+
+def test_caption_next_to_photo_credit(opts):
+    lines = [ln for ln in clean_text(seed("004"), opts).lines if ln.text == "Bashar Al-Assad"]
+    assert [ln.kind for ln in lines] == ["caption", "caption"]
+
+
+def test_dateline_sentence_is_content_and_meta(opts):
+    result = clean_text(seed("004"), opts)
+    first_body = next(ln for ln in result.lines if ln.label == "content")
+    assert first_body.text.startswith("REPUBLIKA.CO.ID,")
+    assert result.meta["place"] == "Damaskus" and result.meta["publisher"] == "REPUBLIKA.CO.ID"
+
+
+def test_meta_from_boilerplate(opts):
+    m0 = clean_text(seed("000"), opts).meta
+    assert (m0["date"], m0["author"], m0["editor"]) == ("2016-10-30", "Dedy Istanto", "Diah Anggraeni Retnaningrum")
+    m4 = clean_text(seed("004"), opts).meta
+    assert (m4["date"], m4["author"], m4["editor"]) == ("2017-09-14", "Marniati", "Endro Yuwanto")
+    assert m4["title"] == "Menteri Rusia Bertemu Assad Bahas Serangan Deir Az Zor"
+    assert clean_text(seed("001"), opts).meta["date"] == "2015-12-18"
+
+
+def test_boilerplate_offsets_point_into_raw(opts):
+    raw = seed("003")
+    result = clean_text(raw, opts)
+    assert result.boilerplate and all(raw[b["start"]:b["end"]] == b["text"] for b in result.boilerplate)
+    kept = [ln for ln in result.lines if ln.label in ("title", "content")]
+    assert result.text == "\n".join(ln.text for ln in kept)
+
+
+def test_document_without_boilerplate_keeps_everything(opts):
+    raw = ("Presiden Joko Widodo meninjau pusat media KTT di Nusa Dua, Bali, pada Senin siang.\n"
+           "Ia menyapa para jurnalis yang sedang bekerja dan menanyakan kualitas koneksi internet.\n"
+           "\"Bagaimana WiFi-nya, lancar?\" tanya Presiden kepada beberapa jurnalis di sana.")
+    result = clean_text(raw, opts)
+    assert result.text == raw and result.boilerplate == []
+
+
+def test_page_that_is_all_boilerplate_keeps_nothing(opts):
+    raw = "Advertisement\nBerita Lainnya\nBaca juga: Harga Emas Naik\nSHARE THIS:\nPositive SSL\n"
+    result = clean_text(raw, opts)
+    assert result.text == "" and len(result.boilerplate) == 5
+
+
+def test_pipeline_says_when_nothing_is_kept(blank_annotator):
+    doc = blank_annotator("Advertisement\nBerita Lainnya\nBack to Home")
+    assert doc["text"] == "" and doc["tokens"] == [] and len(doc["boilerplate"]) == 3
+
+
+HTML = """<html><head><title>T</title><script>alert('x')</script><style>p{}</style></head><body>
+<nav class="menu"><a href="/">Beranda</a><a href="/dunia">Dunia</a></nav>
+<div class="cookie-banner"><p>Kami menggunakan cookie agar situs berjalan baik.</p></div>
+<h1>Menteri Rusia Bertemu Assad Bahas Serangan Deir Az Zor</h1>
+<div class="byline">Rep: Marniati / Red: Endro Yuwanto</div>
+<figure><img src="a.jpg"><figcaption>Bashar al-Assad di Damaskus.</figcaption></figure>
+<p>REPUBLIKA.CO.ID, DAMASKUS -- Presiden Suriah Bashar al-Assad menyambut Menteri Pertahanan Rusia Sergei Shoigu di ibu kota Damaskus.</p>
+<div class="baca-juga"><a href="/x">Rusia Kirim Bantuan Militer ke Suriah</a></div>
+<p>Shoigu dan Assad terakhir bertemu pada bulan Juni 2016 di Damaskus untuk membahas kerja sama militer.</p>
+<div class="share-box"><a href="#">Facebook</a> <a href="#">Twitter</a></div>
+<form><input value="cari"></form>
+</body></html>"""
+
+
+def test_html_blocks_drop_scripts_and_forms():
+    raw, hints = html_to_lines(HTML)
+    assert "alert" not in raw and "p{}" not in raw and "cari" not in raw
+    assert len(raw.splitlines()) == len(hints)
+    assert hints[raw.splitlines().index("Bashar al-Assad di Damaskus.")]["tag"] == "figcaption"
+
+
+def test_html_page_hints_decide_kinds(opts):
+    raw, hints = html_to_lines(HTML)
+    got = {ln.text: (ln.label, ln.kind) for ln in clean_text(raw, opts, hints).lines}
+    assert got["Menteri Rusia Bertemu Assad Bahas Serangan Deir Az Zor"] == ("title", None)
+    assert got["Beranda Dunia"] == ("boilerplate", "nav")
+    assert got["Kami menggunakan cookie agar situs berjalan baik."][1] == "cookie"
+    assert got["Bashar al-Assad di Damaskus."] == ("boilerplate", "caption")
+    assert got["Rusia Kirim Bantuan Militer ke Suriah"] == ("boilerplate", "related")
+    assert got["Facebook Twitter"] == ("boilerplate", "share")
+    assert sum(1 for v in got.values() if v[0] == "content") == 2
+
+
+def test_html_file_through_the_cli_keeps_raw(tmp_path, blank_annotator):
+    from pipeline.batch import annotate_files
+    from pipeline.io import read_jsonl
+    from pipeline.runner import Annotator
+
+    page = tmp_path / "page.html"
+    page.write_text(HTML, encoding="utf-8")
+    cfg = dict(blank_annotator.config, output={"keep_raw": True, "keep_lines": True})
+    annotate_files([page], tmp_path / "o.jsonl", Annotator(cfg), progress=False)
+    (doc,) = list(read_jsonl(tmp_path / "o.jsonl"))
+    assert doc["text"].startswith("Menteri Rusia Bertemu Assad")
+    assert all(doc["raw"][b["start"]:b["end"]] == b["text"] for b in doc["boilerplate"])
+    assert doc["meta"]["author"] == "Marniati"
+
+
+def _f1(pages, opts):
+    total = LineScores()
+    for page in pages:
+        raw, hints = html_to_lines(page.html) if page.html else (page.raw, None)
+        result = clean_text(raw, opts, hints)
+        total.add(score_page(page, [(b["start"], b["end"]) for b in result.boilerplate]))
+    return total.f1
+
+
+def test_seeds_gold_f1(opts):
+    assert _f1(load_gold_dir(GOLD / "clean", SEEDS), opts) >= 0.98
+
+
+def test_html_gold_f1(opts):
+    assert _f1(load_gold_dir(GOLD / "html"), opts) >= 0.95
+
+
+def test_boilerplate_dev_f1_beats_baselines(opts):
+    import importlib.util
+
+    dev = shared("boilerplate-dev")
+    pages = load_gold_dir(dev)
+    spec = importlib.util.spec_from_file_location("clean_bench", Path(__file__).parent.parent / "bench" / "clean_bench.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    scores = bench.evaluate_set(pages, opts)
+    assert scores["warta"].f1 >= 0.95
+    assert scores["warta"].f1 > scores["jusText"].f1 + 0.1
