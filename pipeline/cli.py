@@ -87,16 +87,87 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     return EXIT_OK if summary.ok else EXIT_DOC_ERRORS
 
 
+def _evaluate_parser(sub) -> None:
+    p = sub.add_parser("evaluate", help="score predictions against gold files",
+                       description="Score cleaning, entities, relations, stems and syntax against gold "
+                                   "(Warta JSONL, CoNLL BIO, Prodigy/doccano JSONL, CoNLL-U).")
+    p.add_argument("--gold", required=True, help="gold file")
+    p.add_argument("--pred", help="predictions (Warta JSONL); default: run the pipeline on the gold texts")
+    p.add_argument("--task", default="all", choices=["clean", "ner", "relations", "stems", "syntax", "all"])
+    p.add_argument("--config", help="YAML settings merged over config.yaml")
+    p.add_argument("--model", help="spaCy model directory (overrides pipeline.model)")
+    p.add_argument("--no-model", action="store_true", help="rules only")
+    p.add_argument("--no-clean", action="store_true", help="gold texts are already clean sentences")
+    p.add_argument("--labels", help="comma-separated entity labels to score (default: those in the gold)")
+    p.add_argument("--compare", help="a second prediction file: paired bootstrap test against it")
+    p.add_argument("--bootstrap", type=int, help="bootstrap resamples (0 = no intervals)")
+    p.add_argument("--errors", type=int, default=0, metavar="N", help="list N false positives and misses")
+    p.add_argument("--json", help="write the full results as JSON")
+    p.add_argument("--markdown", help="write the table as Markdown")
+    p.set_defaults(func=cmd_evaluate, id_field=None, text_field=None, html_field=None,
+                   keep_raw=False, keep_lines=False)
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    import json
+
+    from .evaluate import evaluate, format_table
+    from .runner import Annotator, PipelineError
+
+    try:
+        config = load_config(args.config, _overrides(args))
+        annotator = None if args.pred else Annotator(config)
+        result = evaluate(
+            args.gold, args.pred, [args.task], annotator=annotator,
+            label_map=config["evaluate"]["label_map"],
+            labels=set(args.labels.split(",")) if args.labels else None,
+            compare_path=args.compare,
+            bootstrap_n=config["evaluate"]["bootstrap"] if args.bootstrap is None else args.bootstrap,
+            n_errors=args.errors)
+    except (ConfigError, PipelineError, ValueError, OSError) as exc:
+        print(f"warta: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(format_table(result))
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump(result, fh, indent=2, ensure_ascii=False, default=list)
+    if args.markdown:
+        with open(args.markdown, "w", encoding="utf-8") as fh:
+            fh.write(format_table(result, markdown=True) + "\n")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="warta", description="Indonesian news extraction pipeline")
     sub = parser.add_subparsers(dest="command", required=True)
     _annotate_parser(sub)
-    for register in _EXTRA_COMMANDS:
-        register(sub)
+    _evaluate_parser(sub)
+    _train_parser(sub)
     return parser
 
 
-_EXTRA_COMMANDS: list = []
+def _train_parser(sub) -> None:
+    p = sub.add_parser("train", help="train the spaCy model from the public data",
+                       description="Train models/id_warta_news from ../shared/data (see pipeline/train.py).")
+    p.add_argument("--data", required=True, help="the shared data directory")
+    p.add_argument("--out", default="models/id_warta_news")
+    p.add_argument("--ner-steps", type=int, default=3000)
+    p.add_argument("--syntax-steps", type=int, default=2000)
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_train)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from .train import train_all
+
+    out = Path(args.out)
+    metrics = train_all(Path(args.data), out, out.parent / ".training", syntax_steps=args.syntax_steps,
+                        ner_steps=args.ner_steps, seed=args.seed)
+    print(json.dumps(metrics, indent=2))
+    return EXIT_OK
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

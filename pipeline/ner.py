@@ -1,13 +1,239 @@
-"""Named entities: the trained model's PER/ORG/LOC (rules and gazetteers are added in this module)."""
+"""Named entities: the trained model's PER/ORG/LOC, rules (DATE, TIME, TITLE), gazetteers
+(countries, Indonesian regions, world places) and direct speech (QUOTE).
+
+Match-finding (`find_rule_spans`, `find_gazetteer_spans`, `find_quotes`) is kept apart from
+`merge_entities`, which writes the final, non-overlapping entity list:
+
+1. rules win: DATE, TIME and TITLE spans are kept as found (longest match first);
+2. model spans that overlap a rule span lose the overlapping tokens and keep the rest
+   (`Menteri Luar Negeri Rusia Sergei Lavrov` -> TITLE + `Rusia Sergei Lavrov`, then 3.);
+3. a model span that starts with a gazetteer place followed by a name is split
+   (`Rusia Sergei Lavrov` -> LOC `Rusia` + PER `Sergei Lavrov`);
+4. gazetteer LOC spans fill only places no other span touches.
+QUOTE spans are a layer of their own: they may contain other entities, never cross a
+sentence end, and never overlap each other.
+"""
 from __future__ import annotations
 
-from typing import Sequence
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Optional, Sequence
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+from spacy.util import filter_spans
 
 from .stage import Stage
 
+OPEN_QUOTES = {"“": "”", '"': '"', "«": "»"}
+SPEECH_VERBS_RE = re.compile(
+    r",\s*(?:\"|”)?\s*(kata|ujar|ucap|tegas|jelas|terang|tambah|imbuh|tutur|papar|ungkap|katanya|ujarnya|"
+    r"ucapnya|tegasnya|jelasnya|terangnya|tambahnya|imbuhnya|tuturnya|paparnya|ungkapnya|pungkas|pungkasnya)\b",
+    re.IGNORECASE)
+NAME_LABELS = ("PER", "ORG", "LOC")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A candidate span before merging: character offsets, label, where it came from."""
+
+    start: int
+    end: int
+    label: str
+    source: str
+    rule: str = ""
+
+
+def read_lines(path: str | Path) -> list[str]:
+    return [ln.strip() for ln in Path(path).read_text(encoding="utf-8").splitlines()
+            if ln.strip() and not ln.startswith("#")]
+
+
+def read_patterns(path: str | Path) -> list[dict]:
+    return [json.loads(ln) for ln in Path(path).read_text(encoding="utf-8").splitlines() if ln.strip()]
+
+
+class EntityRules:
+    """Token patterns (DATE/TIME/TITLE), the title list and gazetteers, compiled for one vocab."""
+
+    def __init__(self, nlp: Language, patterns_path: str, titles_path: str, gazetteers: Sequence[str]):
+        self.matcher = Matcher(nlp.vocab)
+        self.keep: dict[str, tuple[int, int]] = {}
+        for entry in read_patterns(patterns_path):
+            self.matcher.add(f"{entry['label']}|{entry['id']}", [entry["pattern"]])
+            if "keep" in entry:
+                self.keep[entry["id"]] = tuple(entry["keep"])
+        self.titles = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.titles.add("TITLE|title_list", [nlp.make_doc(t) for t in read_lines(titles_path)])
+        self.places = PhraseMatcher(nlp.vocab, attr="ORTH")
+        names = [n for path in gazetteers for n in read_lines(path)]
+        self.places.add("LOC|gazetteer", [nlp.make_doc(n) for n in names])
+        self.place_names = {n for n in names}
+
+
+def find_rule_spans(doc: Doc, rules: EntityRules) -> list[Found]:
+    """DATE, TIME and TITLE matches (longest wins among overlapping rule matches)."""
+    spans = []
+    for match_id, start, end in list(rules.matcher(doc)) + list(rules.titles(doc)):
+        label, _, rule = doc.vocab.strings[match_id].partition("|")
+        if rule in rules.keep:
+            a, b = rules.keep[rule]
+            start, end = start + a, start + b
+        span = doc[start:end]
+        span.label_ = f"{label}|{rule}"
+        spans.append(span)
+    return [Found(s.start_char, s.end_char, s.label_.split("|")[0], "rule", s.label_.split("|")[1])
+            for s in filter_spans(spans)]
+
+
+def find_gazetteer_spans(doc: Doc, rules: EntityRules) -> list[Found]:
+    spans = [doc[s:e] for _, s, e in rules.places(doc)]
+    return [Found(s.start_char, s.end_char, "LOC", "gazetteer", "gazetteer") for s in filter_spans(spans)]
+
+
+def find_model_spans(doc: Doc) -> list[Found]:
+    return [Found(e.start_char, e.end_char, e.label_, "model") for e in doc.ents if e.label_ in NAME_LABELS]
+
+
+def find_quotes(text: str, sentences: list[dict[str, int]]) -> list[Found]:
+    """Direct speech: text inside quotation marks (one span per sentence it covers), or, in a
+    sentence without marks, the part before `..., kata/ujar/ucap X`."""
+    found: list[Found] = []
+    regions = _quote_regions(text)
+    for qs, qe in regions:
+        for sent in sentences:
+            s, e = max(qs, sent["start"]), min(qe, sent["end"])
+            if s < e:
+                span = _trim(text, s, e)
+                if span and len(text[span[0]:span[1]].split()) >= 3:
+                    found.append(Found(span[0], span[1], "QUOTE", "rule", "quote_marks"))
+    quoted_sents = {i for i, sent in enumerate(sentences)
+                    if any(qs < sent["end"] and qe > sent["start"] for qs, qe in regions)}
+    for i, sent in enumerate(sentences):
+        if i in quoted_sents:
+            continue
+        body = text[sent["start"]:sent["end"]]
+        m = SPEECH_VERBS_RE.search(body)
+        if m and len(body[:m.start()].split()) >= 4 and not re.search(r"\bbahwa\b", body[:m.start()]):
+            span = _trim(text, sent["start"], sent["start"] + m.start())
+            if span:
+                found.append(Found(span[0], span[1], "QUOTE", "rule", "quote_unmarked"))
+    return found
+
+
+def _quote_regions(text: str) -> list[tuple[int, int]]:
+    """(start, end) inside each pair of quotation marks; an unclosed quote runs to its line end."""
+    regions = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in OPEN_QUOTES and (ch != '"' or i == 0 or not text[i - 1].isalnum()):
+            close = OPEN_QUOTES[ch]
+            line_end = text.find("\n", i)
+            line_end = n if line_end == -1 else line_end
+            j = text.find(close, i + 1, line_end)
+            end = j if j != -1 else line_end
+            regions.append((i + 1, end))
+            i = end + 1
+            continue
+        i += 1
+    return regions
+
+
+def _trim(text: str, s: int, e: int) -> Optional[tuple[int, int]]:
+    while s < e and (text[s].isspace() or text[s] in "“”\"'"):
+        s += 1
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ",“”\"'"):
+        e -= 1
+    return (s, e) if s < e else None
+
+
+def _token_bounds(doc: Doc) -> tuple[dict[int, int], dict[int, int]]:
+    starts = {t.idx: t.i for t in doc}
+    ends = {t.idx + len(t.text): t.i for t in doc}
+    return starts, ends
+
+
+def merge_entities(doc: Doc, model: list[Found], rules: list[Found], gazetteer: list[Found],
+                   place_names: set[str]) -> list[Found]:
+    """Non-overlapping PER/ORG/LOC/DATE/TIME/TITLE spans (precedence in the module docstring)."""
+    taken = bytearray(len(doc.text) + 1)
+    out: list[Found] = []
+
+    def free(s: int, e: int) -> bool:
+        return not any(taken[s:e])
+
+    def take(f: Found) -> None:
+        out.append(f)
+        for k in range(f.start, f.end):
+            taken[k] = 1
+
+    for f in rules:
+        take(f)
+    for f in model:
+        for piece in _pieces_outside(doc, f, taken):
+            for part in _split_leading_place(doc, piece, place_names):
+                if free(part.start, part.end):
+                    take(part)
+    for f in gazetteer:
+        if free(f.start, f.end):
+            take(f)
+    return sorted(out, key=lambda f: (f.start, f.end))
+
+
+def _pieces_outside(doc: Doc, f: Found, taken: bytearray) -> Iterable[Found]:
+    """The longest run of the span's tokens that no earlier span covers."""
+    span = doc.char_span(f.start, f.end, alignment_mode="expand")
+    if span is None:
+        return []
+    runs, cur = [], []
+    for tok in span:
+        if any(taken[tok.idx:tok.idx + len(tok.text)]) or (not cur and tok.is_punct):
+            if cur:
+                runs.append(cur)
+            cur = []
+        else:
+            cur.append(tok)
+    if cur:
+        runs.append(cur)
+    if not runs:
+        return []
+    best = max(runs, key=len)
+    while best and best[-1].is_punct:
+        best = best[:-1]
+    if not best:
+        return []
+    return [Found(best[0].idx, best[-1].idx + len(best[-1].text), f.label, f.source, f.rule)]
+
+
+def _split_leading_place(doc: Doc, f: Found, place_names: set[str]) -> list[Found]:
+    """`Rusia Sergei Lavrov` (one model span) -> LOC `Rusia` + the rest, when the span starts
+    with a known place followed by more capitalised words."""
+    span = doc.char_span(f.start, f.end)
+    if span is None or len(span) < 2 or f.label == "LOC":
+        return [f]
+    for k in range(min(3, len(span) - 1), 0, -1):
+        head = span[:k]
+        if head.text in place_names and span[k].text[:1].isupper() and f.label == "PER":
+            rest = span[k:]
+            return [Found(head.start_char, head.end_char, "LOC", "gazetteer", "gazetteer"),
+                    Found(rest.start_char, rest.end_char, f.label, f.source, f.rule)]
+    return [f]
+
+
+def _no_sentence_crossing(found: list[Found], sentences: list[dict[str, int]]) -> list[Found]:
+    ok = []
+    for f in found:
+        if any(s["start"] <= f.start and f.end <= s["end"] for s in sentences):
+            ok.append(f)
+    return ok
+
 
 class NerStage(Stage):
-    """Entities over the cleaned text."""
+    """Entities over the cleaned text: model + rules + gazetteers + quotes."""
 
     name = "ner"
     requires = frozenset({"tokens", "sentences"})
@@ -17,18 +243,28 @@ class NerStage(Stage):
         super().__init__(config, resources)
         nlp = resources.nlp
         self.ner = nlp.get_pipe("ner") if "ner" in nlp.pipe_names else None
+        cfg = config["ner"]
+        self.labels = set(cfg["model_labels"])
+        self.rules = EntityRules(nlp, cfg["rules"], cfg["titles"], cfg["gazetteers"])
 
     def process_batch(self, docs: Sequence) -> None:
         sdocs = [d.spacy_doc for d in docs]
-        if self.ner is not None:
+        if self.ner is not None and sdocs:
             sdocs = list(self.ner.pipe(sdocs, batch_size=max(1, len(sdocs))))
         for doc, sdoc in zip(docs, sdocs):
             doc.spacy_doc = sdoc
-            doc.entities = [
-                {"id": f"e{k}", "start": ent.start_char, "end": ent.end_char, "label": ent.label_,
-                 "text": ent.text, "source": "model"}
-                for k, ent in enumerate(sdoc.ents)
-            ]
+            doc.entities = self.entities_for(sdoc, doc.sentences)
 
     def process(self, doc) -> None:
         self.process_batch([doc])
+
+    def entities_for(self, sdoc: Doc, sentences: list[dict[str, int]]) -> list[dict]:
+        model = [f for f in find_model_spans(sdoc) if f.label in self.labels]
+        merged = merge_entities(sdoc, model, find_rule_spans(sdoc, self.rules),
+                                find_gazetteer_spans(sdoc, self.rules), self.rules.place_names)
+        merged += find_quotes(sdoc.text, sentences)
+        merged = _no_sentence_crossing(sorted(merged, key=lambda f: (f.start, -f.end)), sentences)
+        text = sdoc.text
+        return [{"id": f"e{k}", "start": f.start, "end": f.end, "label": f.label,
+                 "text": text[f.start:f.end], "source": f.source}
+                for k, f in enumerate(merged)]

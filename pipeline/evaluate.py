@@ -1,0 +1,608 @@
+"""`warta evaluate`: score cleaning, entities, relations, stems/lemmas and syntax against gold.
+
+Gold formats (detected from the file): Warta JSONL (ANNOTATION.md section 4, `lines` for
+cleaning), CoNLL-style BIO/IOB2 token files, Prodigy/doccano span JSONL, UD CoNLL-U.
+Metrics follow nervaluate (strict / exact / partial / type) and conlleval (strict span F1);
+bootstrap 95% intervals over documents; a paired bootstrap test between two prediction files.
+`evaluate()` returns plain dicts; `evaluate_frames()` the same as pandas DataFrames.
+"""
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Optional, Sequence
+
+SCHEMES = ("strict", "exact", "partial", "type")
+NO_SPACE_BEFORE = set(".,;:!?)]}%”’'") | {"'s", "n't"}
+NO_SPACE_AFTER = set("([{“‘$")
+
+
+# ----------------------------------------------------------------------------- gold model
+@dataclass
+class GoldDoc:
+    """One gold document: its text and whatever parts it labels."""
+
+    id: str
+    text: str
+    entities: Optional[list[dict]] = None  # {start, end, label}
+    relations: Optional[list[dict]] = None  # {label, head: {start,end,text}, tail: {...}}
+    lines: Optional[list[dict]] = None  # cleaning: {n, label, kind}
+    raw: Optional[str] = None
+    tokens: Optional[list[dict]] = None  # CoNLL-U: {start, end, text, upos, lemma, head, deprel}
+    sentence_starts: list[int] = field(default_factory=list)
+
+
+def detokenize(words: Sequence[str]) -> tuple[str, list[tuple[int, int]]]:
+    """Rebuild text from tokens: a space between tokens, except before closing punctuation
+    (`. , ; : ! ? ) ]`) and after opening brackets; straight double quotes alternate open/close."""
+    parts: list[str] = []
+    offsets = []
+    pos = 0
+    quote_open = False
+    prev = None
+    for w in words:
+        space = bool(parts)
+        if w in NO_SPACE_BEFORE or (w == '"' and quote_open):
+            space = False
+        if prev is not None and (prev in NO_SPACE_AFTER or (prev == '"' and quote_open and w != '"')):
+            space = False
+        if w == '"':
+            quote_open = not quote_open
+        if space:
+            parts.append(" ")
+            pos += 1
+        offsets.append((pos, pos + len(w)))
+        parts.append(w)
+        pos += len(w)
+        prev = w
+    return "".join(parts), offsets
+
+
+def bio_to_spans(tags: Sequence[str], offsets: Sequence[tuple[int, int]]) -> list[dict]:
+    """IOB2 (or IOB1) tags -> character spans; an I- after O or another type starts a span."""
+    spans, cur = [], None
+    for tag, (s, e) in zip(list(tags) + ["O"], list(offsets) + [(0, 0)]):
+        kind, _, label = tag.partition("-")
+        if kind == "I" and cur and cur["label"] == label:
+            cur["end"] = e
+            continue
+        if cur:
+            spans.append(cur)
+            cur = None
+        if kind in ("B", "I") and label:
+            cur = {"start": s, "end": e, "label": label}
+    return spans
+
+
+def read_conll_bio(path: Path) -> list[GoldDoc]:
+    """Token first, tag last, blank line between sentences; one GoldDoc per sentence."""
+    docs, words, tags = [], [], []
+
+    def flush():
+        if words:
+            text, offsets = detokenize(words)
+            docs.append(GoldDoc(f"{path.stem}-{len(docs) + 1}", text,
+                                entities=bio_to_spans(tags, offsets)))
+        words.clear()
+        tags.clear()
+
+    for line in path.read_text(encoding="utf-8").splitlines():
+        cols = line.split()
+        if not cols or line.startswith("-DOCSTART-"):
+            flush()
+            continue
+        words.append(cols[0])
+        tags.append(cols[-1] if len(cols) > 1 else "O")
+    flush()
+    return docs
+
+
+def read_conllu_gold(path: Path) -> list[GoldDoc]:
+    from .train import read_conllu
+
+    docs = []
+    for k, rows in enumerate(read_conllu(path), start=1):
+        text, offsets = detokenize([r[1] for r in rows])
+        toks = [{"start": s, "end": e, "text": r[1], "upos": r[3], "lemma": r[2],
+                 "head": int(r[6]) - 1 if r[6] not in ("0", "_") else -1, "deprel": r[7]}
+                for r, (s, e) in zip(rows, offsets)]
+        docs.append(GoldDoc(f"{path.stem}-{k}", text, tokens=toks))
+    return docs
+
+
+def read_span_jsonl(path: Path) -> list[GoldDoc]:
+    """Warta JSONL, Prodigy (`spans`) or doccano (`label: [[s, e, L]]`) records."""
+    docs = []
+    for k, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        rec = json.loads(line)
+        doc_id = str(rec.get("id", f"{path.stem}-{k}"))
+        ents = None
+        if "entities" in rec:
+            ents = [{"start": e["start"], "end": e["end"], "label": e["label"]} for e in rec["entities"]]
+        elif "spans" in rec:
+            ents = [{"start": s["start"], "end": s["end"], "label": s["label"]} for s in rec["spans"]]
+        elif isinstance(rec.get("label"), list):
+            ents = [{"start": s, "end": e, "label": lab} for s, e, lab in rec["label"]]
+        rels = None
+        if "relations" in rec and ents is not None:
+            by_id = {e["id"]: e for e in rec.get("entities", []) if "id" in e}
+            rels = [{"label": r["label"], "head": by_id[r["head"]], "tail": by_id[r["tail"]]}
+                    for r in rec["relations"] if r["head"] in by_id and r["tail"] in by_id]
+        docs.append(GoldDoc(doc_id, rec.get("text", ""), entities=ents, relations=rels,
+                            lines=rec.get("lines"), raw=rec.get("raw")))
+    return docs
+
+
+def read_gold(path: str | Path) -> list[GoldDoc]:
+    """Any supported gold file, by extension and content."""
+    path = Path(path)
+    name = path.name.lower()
+    if name.endswith(".conllu") or ".conllu." in name:
+        return read_conllu_gold(path)
+    if name.endswith((".jsonl", ".json")):
+        return read_span_jsonl(path)
+    return read_conll_bio(path)
+
+
+# ----------------------------------------------------------------------------- metrics
+@dataclass
+class Counts:
+    cor: float = 0
+    inc: float = 0
+    par: float = 0
+    mis: float = 0
+    spu: float = 0
+
+    def add(self, other: "Counts") -> None:
+        self.cor += other.cor
+        self.inc += other.inc
+        self.par += other.par
+        self.mis += other.mis
+        self.spu += other.spu
+
+    def prf(self, partial: bool) -> tuple[float, float, float]:
+        pos = self.cor + self.inc + self.par + self.mis
+        act = self.cor + self.inc + self.par + self.spu
+        hit = self.cor + (0.5 * self.par if partial else 0)
+        p = hit / act if act else 0.0
+        r = hit / pos if pos else 0.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return a["start"] < b["end"] and b["start"] < a["end"]
+
+
+def ner_counts(gold: list[dict], pred: list[dict]) -> dict[str, Counts]:
+    """nervaluate-style counts over one document: scheme -> Counts.
+
+    Each predicted span is compared with the gold span of identical boundaries, else the
+    first overlapping one: strict needs boundaries and type, exact boundaries only, partial
+    gives half credit to overlaps, type needs overlap and type. Unmatched gold = missed,
+    unmatched prediction = spurious."""
+    out = {s: Counts() for s in SCHEMES}
+    matched_gold = set()
+    for p in pred:
+        exact = next((i for i, g in enumerate(gold) if g["start"] == p["start"] and g["end"] == p["end"]), None)
+        over = exact if exact is not None else next((i for i, g in enumerate(gold) if _overlap(g, p)), None)
+        if over is None:
+            for s in SCHEMES:
+                out[s].spu += 1
+            continue
+        matched_gold.add(over)
+        same = gold[over]["label"] == p["label"]
+        if exact is not None:
+            out["strict"].cor += same
+            out["strict"].inc += not same
+            out["exact"].cor += 1
+            out["partial"].cor += 1
+        else:
+            out["strict"].inc += 1
+            out["exact"].inc += 1
+            out["partial"].par += 1
+        out["type"].cor += same
+        out["type"].inc += not same
+    missed = len(gold) - len(matched_gold)
+    for s in SCHEMES:
+        out[s].mis += missed
+    return out
+
+
+def ner_counts_by_label(gold: list[dict], pred: list[dict]) -> dict[str, dict[str, Counts]]:
+    """'*' = all labels together; each label alone (gold and predictions filtered to it)."""
+    labels = {e["label"] for e in gold} | {e["label"] for e in pred}
+    out = {"*": ner_counts(gold, pred)}
+    for lab in labels:
+        out[lab] = ner_counts([g for g in gold if g["label"] == lab], [p for p in pred if p["label"] == lab])
+    return out
+
+
+def conlleval_counts(gold: list[dict], pred: list[dict]) -> Counter:
+    """conlleval: a predicted chunk is correct when boundaries and type match exactly."""
+    g = Counter((e["start"], e["end"], e["label"]) for e in gold)
+    p = Counter((e["start"], e["end"], e["label"]) for e in pred)
+    c: Counter = Counter()
+    for key in g | p:
+        lab = key[2]
+        c[(lab, "tp")] += min(g[key], p[key])
+        c[(lab, "gold")] += g[key]
+        c[(lab, "pred")] += p[key]
+    return c
+
+
+def f1_from(tp: float, n_pred: float, n_gold: float) -> tuple[float, float, float]:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def fact_key(rel: dict, doc_id: str) -> tuple:
+    """label + head text + tail text per document; `bertemu` is symmetric."""
+    h, t = rel["head"]["text"].lower(), rel["tail"]["text"].lower()
+    if rel["label"] == "bertemu" and t < h:
+        h, t = t, h
+    return doc_id, rel["label"], h, t
+
+
+def span_key(rel: dict, doc_id: str) -> tuple:
+    h = (rel["head"]["start"], rel["head"]["end"])
+    t = (rel["tail"]["start"], rel["tail"]["end"])
+    if rel["label"] == "bertemu" and t < h:
+        h, t = t, h
+    return doc_id, rel["label"], h, t
+
+
+# ----------------------------------------------------------------------------- per-document scoring
+@dataclass
+class DocScore:
+    """Everything needed to recompute any headline number over a subset of documents."""
+
+    id: str
+    conll: Counter = field(default_factory=Counter)
+    ner: dict = field(default_factory=dict)
+    rel: Counter = field(default_factory=Counter)
+    clean: Counter = field(default_factory=Counter)
+    tok: Counter = field(default_factory=Counter)
+    errors: list = field(default_factory=list)
+
+
+def map_labels(spans: Iterable[dict], mapping: dict[str, str]) -> list[dict]:
+    return [dict(s, label=mapping.get(s["label"], s["label"])) for s in spans]
+
+
+def score_document(gold: GoldDoc, pred: dict, tasks: set[str], label_map: dict[str, str],
+                   labels: set[str]) -> DocScore:
+    """Counts for one document; only entity labels in `labels` are scored."""
+    ds = DocScore(gold.id)
+    text = pred.get("text", "")
+    if "ner" in tasks and gold.entities is not None:
+        g = [e for e in map_labels(gold.entities, label_map) if e["label"] in labels]
+        p = [e for e in map_labels(pred.get("entities", []), label_map) if e["label"] in labels]
+        ds.conll = conlleval_counts(g, p)
+        ds.ner = ner_counts_by_label(g, p)
+        gset = {(e["start"], e["end"], e["label"]) for e in g}
+        pset = {(e["start"], e["end"], e["label"]) for e in p}
+        for s, e, lab in sorted(pset - gset):
+            ds.errors.append({"doc": gold.id, "type": "false positive", "label": lab, "text": text[s:e],
+                              "context": _context(text, s, e)})
+        for s, e, lab in sorted(gset - pset):
+            ds.errors.append({"doc": gold.id, "type": "miss", "label": lab, "text": gold.text[s:e],
+                              "context": _context(gold.text, s, e)})
+    if "relations" in tasks and gold.relations is not None:
+        ents = {e["id"]: e for e in pred.get("entities", [])}
+        prels = [{"label": r["label"], "head": ents[r["head"]], "tail": ents[r["tail"]]}
+                 for r in pred.get("relations", []) if r["head"] in ents and r["tail"] in ents]
+        for level, key in (("fact", fact_key), ("span", span_key)):
+            gk = {key(r, gold.id) for r in gold.relations}
+            pk = {key(r, gold.id) for r in prels}
+            for k in gk | pk:
+                lab = k[1]
+                ds.rel[(level, lab, "tp")] += k in gk and k in pk
+                ds.rel[(level, lab, "gold")] += k in gk
+                ds.rel[(level, lab, "pred")] += k in pk
+                if level == "fact" and (k in gk) != (k in pk):
+                    ds.errors.append({"doc": gold.id, "type": "miss" if k in gk else "false positive",
+                                      "label": lab, "text": f"{k[2]} -> {k[3]}", "context": ""})
+    if "clean" in tasks and gold.lines is not None and "boilerplate" in pred:
+        from .clean_eval import GoldPage, score_page
+
+        page = GoldPage(gold.id, gold.raw or pred.get("raw", ""),
+                        {ln["n"]: (ln["label"], ln.get("kind")) for ln in gold.lines})
+        sc = score_page(page, [(b["start"], b["end"]) for b in pred["boilerplate"]])
+        ds.clean.update({"tp": sc.tp, "fp": sc.fp, "fn": sc.fn, "tn": sc.tn})
+        for kind, n in sc.kind_total.items():
+            ds.clean[("kind_total", kind)] += n
+            ds.clean[("kind_dropped", kind)] += sc.kind_dropped[kind]
+    if ({"stems", "syntax"} & tasks) and gold.tokens is not None:
+        ptoks = {(t["start"], t["end"]): (k, t) for k, t in enumerate(pred.get("tokens", []))}
+        for gt in gold.tokens:
+            hit = ptoks.get((gt["start"], gt["end"]))
+            ds.tok["n"] += 1
+            if hit is None:
+                continue
+            k, pt = hit
+            ds.tok["aligned"] += 1
+            lemma = gt["lemma"].lower()
+            if "stems" in tasks and lemma != "_" and gt["upos"] not in ("PUNCT", "NUM", "SYM", "PROPN", "X"):
+                ds.tok["lemma_n"] += 1
+                ds.tok["stem_ok"] += (pt.get("stem") or "") == lemma
+                ds.tok["lemma_ok"] += (pt.get("lemma") or "").lower() == lemma
+            if "syntax" in tasks:
+                ds.tok["upos_ok"] += pt.get("pos") == gt["upos"]
+                if "head" in pt:
+                    gold_head = gt["head"]
+                    pred_head = pt["head"] if pt["head"] != k else -1
+                    head_ok = _gold_head_start(gold, gold_head) == _pred_head_start(pred, pred_head)
+                    ds.tok["uas_ok"] += head_ok
+                    dep = "root" if pt.get("dep") == "ROOT" else pt.get("dep")
+                    ds.tok["las_ok"] += head_ok and dep == gt["deprel"]
+    return ds
+
+
+def _gold_head_start(gold: GoldDoc, head: int) -> Optional[int]:
+    return None if head < 0 else gold.tokens[head]["start"]
+
+
+def _pred_head_start(pred: dict, head: int) -> Optional[int]:
+    return None if head < 0 else pred["tokens"][head]["start"]
+
+
+def _context(text: str, s: int, e: int, width: int = 40) -> str:
+    return (text[max(0, s - width):s] + "[[" + text[s:e] + "]]" + text[e:e + width]).replace("\n", " ")
+
+
+# ----------------------------------------------------------------------------- aggregation
+def aggregate(scores: Sequence[DocScore]) -> dict[str, Any]:
+    """Headline numbers and per-label tables over a list of document scores."""
+    res: dict[str, Any] = {"documents": len(scores)}
+    conll: Counter = Counter()
+    for d in scores:
+        conll.update(d.conll)
+    if conll:
+        labels = sorted({lab for lab, _ in conll})
+        per = {lab: dict(zip(("p", "r", "f1"), f1_from(conll[(lab, "tp")], conll[(lab, "pred")], conll[(lab, "gold")])),
+                         support=conll[(lab, "gold")]) for lab in labels}
+        tp = sum(conll[(lab, "tp")] for lab in labels)
+        micro = f1_from(tp, sum(conll[(lab, "pred")] for lab in labels), sum(conll[(lab, "gold")] for lab in labels))
+        res["ner"] = {
+            "conlleval": {"micro": dict(zip(("p", "r", "f1"), micro)),
+                          "macro_f1": sum(v["f1"] for v in per.values()) / len(per),
+                          "per_label": per},
+            "schemes": _schemes(scores),
+        }
+    rel: Counter = Counter()
+    for d in scores:
+        rel.update(d.rel)
+    if rel:
+        out = {}
+        for level in ("fact", "span"):
+            labels = sorted({k[1] for k in rel if k[0] == level})
+            per = {lab: dict(zip(("p", "r", "f1"), f1_from(rel[(level, lab, "tp")], rel[(level, lab, "pred")],
+                                                           rel[(level, lab, "gold")])),
+                             support=rel[(level, lab, "gold")]) for lab in labels}
+            tot = [sum(rel[(level, lab, x)] for lab in labels) for x in ("tp", "pred", "gold")]
+            out[level] = {"micro": dict(zip(("p", "r", "f1"), f1_from(*tot))), "per_label": per}
+        res["relations"] = out
+    clean: Counter = Counter()
+    for d in scores:
+        clean.update(d.clean)
+    if clean:
+        p, r, f = f1_from(clean["tp"], clean["tp"] + clean["fp"], clean["tp"] + clean["fn"])
+        kinds = sorted({k[1] for k in clean if isinstance(k, tuple) and k[0] == "kind_total"})
+        res["clean"] = {"p": p, "r": r, "f1": f,
+                        "kind_recall": {k: clean[("kind_dropped", k)] / clean[("kind_total", k)] for k in kinds}}
+    tok: Counter = Counter()
+    for d in scores:
+        tok.update(d.tok)
+    if tok:
+        n = tok["n"] or 1
+        ln = tok["lemma_n"] or 1
+        res["tokens"] = {"gold_tokens": tok["n"], "aligned": tok["aligned"] / n}
+        if tok["lemma_n"]:
+            res["stems"] = {"stem_accuracy": tok["stem_ok"] / ln, "lemma_accuracy": tok["lemma_ok"] / ln,
+                            "words": tok["lemma_n"]}
+        if "upos_ok" in tok or "uas_ok" in tok:
+            res["syntax"] = {"upos": tok["upos_ok"] / n, "uas": tok["uas_ok"] / n, "las": tok["las_ok"] / n}
+    return res
+
+
+def _schemes(scores: Sequence[DocScore]) -> dict[str, Any]:
+    out = {}
+    for scheme in SCHEMES:
+        per: dict[str, Counts] = defaultdict(Counts)
+        for d in scores:
+            for lab, by_scheme in d.ner.items():
+                per[lab].add(by_scheme[scheme])
+        total = per.pop("*", Counts())
+        partial = scheme == "partial"
+        out[scheme] = {"micro": dict(zip(("p", "r", "f1"), total.prf(partial))),
+                       "per_label": {lab: dict(zip(("p", "r", "f1"), c.prf(partial))) for lab, c in sorted(per.items())}}
+    return out
+
+
+HEADLINES: dict[str, Callable[[dict], Optional[float]]] = {
+    "ner_f1": lambda r: r.get("ner", {}).get("conlleval", {}).get("micro", {}).get("f1"),
+    "relations_fact_f1": lambda r: r.get("relations", {}).get("fact", {}).get("micro", {}).get("f1"),
+    "relations_span_f1": lambda r: r.get("relations", {}).get("span", {}).get("micro", {}).get("f1"),
+    "clean_f1": lambda r: r.get("clean", {}).get("f1"),
+    "stem_accuracy": lambda r: r.get("stems", {}).get("stem_accuracy"),
+    "upos": lambda r: r.get("syntax", {}).get("upos"),
+    "las": lambda r: r.get("syntax", {}).get("las"),
+}
+
+
+def bootstrap(scores: Sequence[DocScore], n: int = 1000, seed: int = 0) -> dict[str, tuple[float, float]]:
+    """95% percentile intervals of every headline number, resampling documents."""
+    rng = random.Random(seed)
+    samples: dict[str, list[float]] = defaultdict(list)
+    for _ in range(n):
+        res = aggregate([scores[rng.randrange(len(scores))] for _ in scores])
+        for name, get in HEADLINES.items():
+            v = get(res)
+            if v is not None:
+                samples[name].append(v)
+    return {k: (_pct(v, 2.5), _pct(v, 97.5)) for k, v in samples.items()}
+
+
+def paired_bootstrap(a: Sequence[DocScore], b: Sequence[DocScore], n: int = 1000,
+                     seed: int = 0) -> dict[str, dict[str, float]]:
+    """For each headline: the difference a - b and the share of resamples where a does not beat b
+    (a one-sided p-value for "a is better")."""
+    rng = random.Random(seed)
+    base_a, base_b = aggregate(a), aggregate(b)
+    out = {}
+    for name, get in HEADLINES.items():
+        va, vb = get(base_a), get(base_b)
+        if va is None or vb is None:
+            continue
+        not_better = 0
+        for _ in range(n):
+            idx = [rng.randrange(len(a)) for _ in a]
+            da = get(aggregate([a[i] for i in idx])) or 0.0
+            db = get(aggregate([b[i] for i in idx])) or 0.0
+            not_better += da - db <= 0
+        out[name] = {"a": va, "b": vb, "delta": va - vb, "p_value": not_better / n}
+    return out
+
+
+def _pct(values: list[float], q: float) -> float:
+    v = sorted(values)
+    k = min(len(v) - 1, max(0, int(round(q / 100 * (len(v) - 1)))))
+    return v[k]
+
+
+# ----------------------------------------------------------------------------- entry points
+def predict_gold(gold: list[GoldDoc], annotator) -> list[dict]:
+    """Run the pipeline on the gold documents' texts (raw when the gold labels cleaning)."""
+    records = [{"id": g.id, "text": (g.raw if g.lines is not None and g.raw else g.text)} for g in gold]
+    return list(annotator.pipe(records))
+
+
+def align_predictions(gold: list[GoldDoc], preds: list[dict]) -> list[dict]:
+    by_id = {p["id"]: p for p in preds}
+    missing = [g.id for g in gold if g.id not in by_id]
+    if missing:
+        raise ValueError(f"{len(missing)} gold documents have no prediction, e.g. {missing[:3]}")
+    return [by_id[g.id] for g in gold]
+
+
+def evaluate(gold_path: str | Path, pred_path: Optional[str | Path] = None, tasks: Iterable[str] = ("all",),
+             annotator=None, label_map: Optional[dict[str, str]] = None, labels: Optional[set[str]] = None,
+             compare_path: Optional[str | Path] = None, bootstrap_n: int = 1000,
+             n_errors: int = 0) -> dict[str, Any]:
+    """Score predictions (a JSONL file, or the pipeline run on the gold texts) against gold."""
+    from .io import read_jsonl
+
+    tasks = set(tasks)
+    if "all" in tasks:
+        tasks = {"clean", "ner", "relations", "stems", "syntax"}
+    gold = read_gold(gold_path)
+    label_map = label_map or {}
+    if pred_path is not None:
+        preds = align_predictions(gold, list(read_jsonl(pred_path)))
+    else:
+        if annotator is None:
+            from .runner import load
+            annotator = load()
+        preds = predict_gold(gold, annotator)
+    if labels is None:  # score the labels the gold file uses
+        labels = {label_map.get(e["label"], e["label"]) for g in gold for e in (g.entities or [])}
+    scores = [score_document(g, p, tasks, label_map, labels) for g, p in zip(gold, preds)]
+    result = aggregate(scores)
+    if bootstrap_n and len(scores) > 1:
+        result["ci95"] = bootstrap(scores, bootstrap_n)
+    if compare_path is not None:
+        other = align_predictions(gold, list(read_jsonl(compare_path)))
+        other_scores = [score_document(g, p, tasks, label_map, labels) for g, p in zip(gold, other)]
+        result["compare"] = paired_bootstrap(scores, other_scores, max(bootstrap_n, 200))
+    errors = [e for s in scores for e in s.errors]
+    result["errors"] = errors[:n_errors] if n_errors else []
+    result["n_errors"] = len(errors)
+    return result
+
+
+def evaluate_frames(*args, **kwargs):
+    """`evaluate()` as pandas DataFrames: (scores, per_label, errors)."""
+    import pandas as pd
+
+    kwargs.setdefault("n_errors", 10 ** 9)
+    res = evaluate(*args, **kwargs)
+    rows, per = [], []
+    for name, get in HEADLINES.items():
+        v = get(res)
+        if v is not None:
+            lo, hi = res.get("ci95", {}).get(name, (None, None))
+            rows.append({"metric": name, "value": v, "ci_low": lo, "ci_high": hi})
+    for scheme, block in res.get("ner", {}).get("schemes", {}).items():
+        for lab, v in block["per_label"].items():
+            per.append({"task": "ner", "scheme": scheme, "label": lab, **v})
+    for lab, v in res.get("ner", {}).get("conlleval", {}).get("per_label", {}).items():
+        per.append({"task": "ner", "scheme": "conlleval", "label": lab, **v})
+    for level, block in res.get("relations", {}).items():
+        for lab, v in block["per_label"].items():
+            per.append({"task": "relations", "scheme": level, "label": lab, **v})
+    return pd.DataFrame(rows), pd.DataFrame(per), pd.DataFrame(res["errors"])
+
+
+def format_table(res: dict[str, Any], markdown: bool = False) -> str:
+    """A readable table of the headline numbers and per-label scores."""
+    ci = res.get("ci95", {})
+    lines = []
+    sep = " | " if markdown else "  "
+
+    def row(*cells):
+        lines.append(("| " if markdown else "") + sep.join(str(c) for c in cells) + (" |" if markdown else ""))
+
+    row("metric", "value", "95% CI")
+    if markdown:
+        row("---", "---", "---")
+    for name, get in HEADLINES.items():
+        v = get(res)
+        if v is not None:
+            lo, hi = ci.get(name, (None, None))
+            row(f"{name:<20}", f"{v:.4f}", f"[{lo:.4f}, {hi:.4f}]" if lo is not None else "")
+    if "ner" in res:
+        lines.append("")
+        row("NER label", *[f"{s} P/R/F1" for s in ("conlleval",) + SCHEMES])
+        if markdown:
+            row(*["---"] * 5)
+        conll = res["ner"]["conlleval"]["per_label"]
+        schemes = res["ner"]["schemes"]
+        for lab in sorted(conll) + ["micro"]:
+            cells = [conll[lab] if lab != "micro" else res["ner"]["conlleval"]["micro"]]
+            cells += [schemes[s]["per_label"].get(lab, {}) if lab != "micro" else schemes[s]["micro"] for s in SCHEMES]
+            row(f"{lab:<8}", *[_prf(c) for c in cells])
+    if "relations" in res:
+        lines.append("")
+        row("relation", "fact P/R/F1", "span P/R/F1", "gold facts")
+        if markdown:
+            row("---", "---", "---", "---")
+        fact, span = res["relations"]["fact"]["per_label"], res["relations"].get("span", {}).get("per_label", {})
+        for lab in sorted(fact):
+            row(f"{lab:<10}", _prf(fact[lab]), _prf(span.get(lab, {})), fact[lab]["support"])
+    if "clean" in res:
+        lines.append("")
+        kinds = " ".join(f"{k}={v:.2f}" for k, v in res["clean"]["kind_recall"].items())
+        row("cleaning", _prf({"p": res["clean"]["p"], "r": res["clean"]["r"], "f1": res["clean"]["f1"]}), kinds)
+    if "compare" in res:
+        lines.append("")
+        row("paired bootstrap", "this", "other", "delta", "p (this not better)")
+        for name, v in res["compare"].items():
+            row(name, f"{v['a']:.4f}", f"{v['b']:.4f}", f"{v['delta']:+.4f}", f"{v['p_value']:.3f}")
+    if res.get("errors"):
+        lines.append("")
+        for e in res["errors"]:
+            lines.append(f"{e['type']:<15} {e['label']:<8} {e['doc']}: {e['text']!r}  {e['context']}")
+    return "\n".join(lines)
+
+
+def _prf(d: dict) -> str:
+    if not d:
+        return "-"
+    return f"{d['p']:.3f}/{d['r']:.3f}/{d['f1']:.3f}"
+
