@@ -74,6 +74,9 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.quiet:
         warnings.simplefilter("ignore")
+        import logging
+
+        logging.getLogger("warta").setLevel(logging.ERROR)
     summary = annotate_files(
         args.inputs, args.output, annotator if args.workers == 1 else config,
         workers=args.workers, resume=args.resume, progress=not args.quiet,
@@ -171,6 +174,9 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    import logging
+
+    logging.basicConfig(format="warta: warning: %(message)s", level=logging.WARNING)
     parser = build_parser()
     args = parser.parse_args(argv)
     return args.func(args)

@@ -1,5 +1,5 @@
 """Named entities: the trained model's PER/ORG/LOC, rules (DATE, TIME, TITLE), gazetteers
-(countries, Indonesian regions, world places) and direct speech (QUOTE).
+(countries, Indonesian regions, world places, organizations) and direct speech (QUOTE).
 
 Match-finding (`find_rule_spans`, `find_gazetteer_spans`, `find_quotes`) is kept apart from
 `merge_entities`, which writes the final, non-overlapping entity list:
@@ -9,7 +9,10 @@ Match-finding (`find_rule_spans`, `find_gazetteer_spans`, `find_quotes`) is kept
    (`Menteri Luar Negeri Rusia Sergei Lavrov` -> TITLE + `Rusia Sergei Lavrov`, then 3.);
 3. a model span that starts with a gazetteer place followed by a name is split
    (`Rusia Sergei Lavrov` -> LOC `Rusia` + PER `Sergei Lavrov`);
-4. gazetteer LOC spans fill only places no other span touches.
+4. gazetteer LOC/ORG spans fill only places no other span touches;
+5. capitalised words after a TITLE chain or a speech word become PER where nothing else is
+   (`find_person_cues`), and a person's full name or surname seen once is PER everywhere in
+   the document (`propagate_names`, which also corrects model LOC/ORG on those mentions).
 QUOTE spans are a layer of their own: they may contain other entities, never cross a
 sentence end, and never overlap each other.
 """
@@ -52,14 +55,33 @@ def read_lines(path: str | Path) -> list[str]:
             if ln.strip() and not ln.startswith("#")]
 
 
+def gazetteer_label(path: str | Path) -> str:
+    """A gazetteer file's label: a `# label: ORG` header line, else LOC."""
+    for line in Path(path).read_text(encoding="utf-8").splitlines()[:5]:
+        m = re.match(r"#\s*label:\s*(\w+)", line)
+        if m:
+            return m.group(1)
+    return "LOC"
+
+
 def read_patterns(path: str | Path) -> list[dict]:
     return [json.loads(ln) for ln in Path(path).read_text(encoding="utf-8").splitlines() if ln.strip()]
+
+
+PERSON_CUES_PATH = Path(__file__).parent / "lang" / "id" / "person_cues.yaml"
 
 
 class EntityRules:
     """Token patterns (DATE/TIME/TITLE), the title list and gazetteers, compiled for one vocab."""
 
-    def __init__(self, nlp: Language, patterns_path: str, titles_path: str, gazetteers: Sequence[str]):
+    def __init__(self, nlp: Language, patterns_path: str, titles_path: str, gazetteers: Sequence[str],
+                 person_cues_path: str | Path = PERSON_CUES_PATH):
+        import yaml
+
+        cues = yaml.safe_load(Path(person_cues_path).read_text(encoding="utf-8"))
+        self.after_words = {w.lower() for w in cues["after_words"]}
+        self.honorifics = set(cues["honorifics"])
+        self.not_names = set(cues["not_names"])
         self.matcher = Matcher(nlp.vocab)
         self.keep: dict[str, tuple[int, int]] = {}
         for entry in read_patterns(patterns_path):
@@ -69,9 +91,13 @@ class EntityRules:
         self.titles = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.titles.add("TITLE|title_list", [nlp.make_doc(t) for t in read_lines(titles_path)])
         self.places = PhraseMatcher(nlp.vocab, attr="ORTH")
-        names = [n for path in gazetteers for n in read_lines(path)]
-        self.places.add("LOC|gazetteer", [nlp.make_doc(n) for n in names])
-        self.place_names = {n for n in names}
+        self.place_names: set[str] = set()
+        for path in gazetteers:
+            label = gazetteer_label(path)
+            names = read_lines(path)
+            self.places.add(f"{label}|gazetteer", [nlp.make_doc(n) for n in names])
+            if label == "LOC":
+                self.place_names.update(names)
 
 
 def find_rule_spans(doc: Doc, rules: EntityRules) -> list[Found]:
@@ -90,8 +116,12 @@ def find_rule_spans(doc: Doc, rules: EntityRules) -> list[Found]:
 
 
 def find_gazetteer_spans(doc: Doc, rules: EntityRules) -> list[Found]:
-    spans = [doc[s:e] for _, s, e in rules.places(doc)]
-    return [Found(s.start_char, s.end_char, "LOC", "gazetteer", "gazetteer") for s in filter_spans(spans)]
+    spans = []
+    for match_id, s, e in rules.places(doc):
+        span = doc[s:e]
+        span.label_ = doc.vocab.strings[match_id].split("|")[0]
+        spans.append(span)
+    return [Found(s.start_char, s.end_char, s.label_, "gazetteer", "gazetteer") for s in filter_spans(spans)]
 
 
 def find_model_spans(doc: Doc) -> list[Found]:
@@ -224,6 +254,103 @@ def _split_leading_place(doc: Doc, f: Found, place_names: set[str]) -> list[Foun
     return [f]
 
 
+def _name_run(doc: Doc, i: int, taken: bytearray, rules: EntityRules) -> Optional[tuple[int, int]]:
+    """Token range of capitalised, uncovered words starting at i (honorifics skipped)."""
+    while i < len(doc) and doc[i].text in rules.honorifics:
+        i += 1
+    j = i
+    while j < len(doc):
+        t = doc[j]
+        if any(taken[t.idx:t.idx + len(t.text)]) or not t.text[:1].isupper() or t.text in rules.not_names \
+                or t.is_punct or t.text.isupper() and len(t.text) > 1 and j == i and len(t.text) <= 4:
+            break
+        j += 1
+    return (i, j) if j > i else None
+
+
+def find_person_cues(doc: Doc, spans: list[Found], rules: EntityRules) -> list[Found]:
+    """PER for capitalised words after a TITLE chain (`Menteri Pertahanan Rusia Sergei Shoigu`) or
+    after a speech word (`kata Lavrov`), where no other span is."""
+    taken = bytearray(len(doc.text) + 1)
+    for f in spans:
+        for k in range(f.start, f.end):
+            taken[k] = 1
+    by_start = {f.start: f for f in spans}
+    starts = {t.idx: t.i for t in doc}
+    found: list[Found] = []
+    for f in sorted(spans, key=lambda f: f.start):
+        if f.label != "TITLE":
+            continue
+        end = f.end
+        while True:  # the title's country or organization, then an optional comma
+            nxt = _next_token(doc, end, starts)
+            if nxt is None:
+                break
+            nf = by_start.get(doc[nxt].idx)
+            if nf is not None and nf.label in ("LOC", "ORG"):
+                end = nf.end
+                continue
+            if doc[nxt].text == ",":
+                end = doc[nxt].idx + 1
+            break
+        nxt = _next_token(doc, end, starts)
+        if nxt is not None:
+            run = _name_run(doc, nxt, taken, rules)
+            if run:
+                found.append(_per(doc, run))
+    for t in doc:
+        if t.lower_ in rules.after_words and t.i + 1 < len(doc):
+            run = _name_run(doc, t.i + 1, taken, rules)
+            if run and not (doc[run[0]:run[1]].text in rules.place_names):
+                found.append(_per(doc, run))
+    return found
+
+
+def _next_token(doc: Doc, char: int, starts: dict[int, int]) -> Optional[int]:
+    while char < len(doc.text) and doc.text[char] == " ":
+        char += 1
+    return starts.get(char)
+
+
+def _per(doc: Doc, run: tuple[int, int]) -> Found:
+    span = doc[run[0]:run[1]]
+    return Found(span.start_char, span.end_char, "PER", "rule", "person_cue")
+
+
+def propagate_names(doc: Doc, spans: list[Found]) -> list[Found]:
+    """A person named in full once (`Sergei Shoigu`) is the same person when the surname or the
+    full name appears again: those mentions become PER (model LOC/ORG on them is corrected)."""
+    text = doc.text
+    names = set()
+    for f in spans:
+        if f.label == "PER":
+            parts = text[f.start:f.end].split()
+            names.add(text[f.start:f.end])
+            if len(parts) >= 2 and len(parts[-1]) > 2:
+                names.add(parts[-1])
+    if not names:
+        return spans
+    out = []
+    for f in spans:
+        if f.label in ("LOC", "ORG") and text[f.start:f.end] in names and f.source == "model":
+            f = Found(f.start, f.end, "PER", f.source, f.rule)
+        out.append(f)
+    taken = bytearray(len(text) + 1)
+    for f in out:
+        for k in range(f.start, f.end):
+            taken[k] = 1
+    starts = {t.idx for t in doc}
+    ends = {t.idx + len(t.text) for t in doc}
+    for name in sorted(names, key=len, reverse=True):
+        for m in re.finditer(re.escape(name), text):
+            s, e = m.start(), m.end()
+            if s in starts and e in ends and not any(taken[s:e]):
+                out.append(Found(s, e, "PER", "rule", "name_propagation"))
+                for k in range(s, e):
+                    taken[k] = 1
+    return sorted(out, key=lambda f: (f.start, f.end))
+
+
 def _no_sentence_crossing(found: list[Found], sentences: list[dict[str, int]]) -> list[Found]:
     ok = []
     for f in found:
@@ -262,6 +389,8 @@ class NerStage(Stage):
         model = [f for f in find_model_spans(sdoc) if f.label in self.labels]
         merged = merge_entities(sdoc, model, find_rule_spans(sdoc, self.rules),
                                 find_gazetteer_spans(sdoc, self.rules), self.rules.place_names)
+        merged = sorted(merged + find_person_cues(sdoc, merged, self.rules), key=lambda f: (f.start, f.end))
+        merged = propagate_names(sdoc, merged)
         merged += find_quotes(sdoc.text, sentences)
         merged = _no_sentence_crossing(sorted(merged, key=lambda f: (f.start, -f.end)), sentences)
         text = sdoc.text

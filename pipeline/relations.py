@@ -1,13 +1,262 @@
-"""Relations between entities (pattern-based)."""
+"""Pattern-based relations (ANNOTATION.md section 3) from `lang/id/relation_patterns.yaml`.
+
+Match-finding (`find_relations`, yielding `RelationMatch` tuples) is separate from writing
+annotations (`RelationsStage`). Token patterns run with spaCy's `Matcher`, dependency patterns
+with `DependencyMatcher`; both see each token's entity label as `token._.warta_ent` and QUOTE
+edges as `token._.warta_quote_start` / `_end`. A fact found by several patterns is kept once.
+"""
 from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator, NamedTuple, Optional, Sequence
+
+import yaml
+from spacy.matcher import DependencyMatcher, Matcher
+from spacy.tokens import Doc, Token
 
 from .stage import Stage
 
+EXT = {"ent": "warta_ent", "quote_start": "warta_quote_start", "quote_end": "warta_quote_end"}
+for _name, _default in (("warta_ent", ""), ("warta_quote_start", False), ("warta_quote_end", False)):
+    if not Token.has_extension(_name):
+        Token.set_extension(_name, default=_default)
+SYMMETRIC = {"bertemu"}
+BLOCKER_WINDOW = 3
+
+
+class RelationMatch(NamedTuple):
+    """One relation found by one pattern (entity indices into the document's entity list)."""
+
+    label: str
+    head: int
+    tail: int
+    rule: str
+    start: int  # evidence, character offsets into the text
+    end: int
+
+
+@dataclass
+class PatternEntry:
+    name: str
+    label: str
+    type: str
+    pattern: Any
+    head: dict
+    tail: dict
+    blockers: frozenset[str]
+    example: str
+
+
+def _expand(value: Any, sets: dict[str, list[str]]) -> Any:
+    """Replace "@set" references by their word lists and `_: {ent: ..}` keys by extension names."""
+    if isinstance(value, str) and value.startswith("@"):
+        return list(sets[value[1:]])
+    if isinstance(value, list):
+        return [_expand(v, sets) for v in value]
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if k == "_" and isinstance(v, dict):
+                out["_"] = {EXT.get(ek, ek): _expand(ev, sets) for ek, ev in v.items()}
+            else:
+                out[k] = _expand(v, sets)
+        return out
+    return value
+
+
+@lru_cache(maxsize=4)
+def load_patterns(path: str) -> tuple[PatternEntry, ...]:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    sets = dict(data.get("verb_sets", {}))
+    sets["negation_and_plans"] = data.get("negation_and_plans", [])
+    entries = []
+    for raw in data["patterns"]:
+        blockers = _expand(raw.get("blockers", []), sets)
+        entries.append(PatternEntry(raw["name"], raw["label"], raw.get("type", "token"),
+                                    _expand(copy.deepcopy(raw["pattern"]), sets), raw["head"], raw["tail"],
+                                    frozenset(w.lower() for w in blockers), raw.get("example", "")))
+    return tuple(entries)
+
+
+class RelationMatchers:
+    """The compiled Matcher and DependencyMatcher for one vocabulary."""
+
+    def __init__(self, vocab, entries: Sequence[PatternEntry]):
+        self.entries = list(entries)
+        self.matcher = Matcher(vocab)
+        self.dep_matcher = DependencyMatcher(vocab)
+        for i, e in enumerate(self.entries):
+            if e.type == "dependency":
+                self.dep_matcher.add(str(i), [e.pattern])
+            else:
+                self.matcher.add(str(i), [e.pattern], greedy="LONGEST")
+
+
+def mark_entities(sdoc: Doc, entities: list[dict]) -> list[Optional[int]]:
+    """Set token extensions from the entity list; return token -> flat entity index."""
+    owner: list[Optional[int]] = [None] * len(sdoc)
+    for tok in sdoc:
+        tok._.warta_ent = ""
+        tok._.warta_quote_start = False
+        tok._.warta_quote_end = False
+    for k, ent in enumerate(entities):
+        span = sdoc.char_span(ent["start"], ent["end"], alignment_mode="expand")
+        if span is None or not len(span):
+            continue
+        if ent["label"] == "QUOTE":
+            span[0]._.warta_quote_start = True
+            span[-1]._.warta_quote_end = True
+            continue
+        for tok in span:
+            tok._.warta_ent = ent["label"]
+            owner[tok.i] = k
+    return owner
+
+
+def _quote_at(sdoc: Doc, entities: list[dict], token_i: int, edge: str) -> Optional[int]:
+    tok = sdoc[token_i]
+    for k, ent in enumerate(entities):
+        if ent["label"] != "QUOTE":
+            continue
+        if edge == "end" and ent["start"] < tok.idx + len(tok.text) <= ent["end"] + 1 \
+                and tok.idx < ent["end"]:
+            return k
+        if edge == "start" and ent["start"] <= tok.idx < ent["end"] and tok.idx <= ent["start"] + 1:
+            return k
+    return None
+
+
+def _pick(sdoc: Doc, entities: list[dict], owner: list[Optional[int]], start: int, end: int,
+          role: dict) -> Optional[int]:
+    labels = set(role.get("label", []))
+    if labels == {"QUOTE"}:
+        edge_tokens = [i for i in range(start, end)
+                       if sdoc[i]._.warta_quote_end or sdoc[i]._.warta_quote_start]
+        cands = []
+        for i in edge_tokens:
+            q = _quote_at(sdoc, entities, i, "end" if sdoc[i]._.warta_quote_end else "start")
+            if q is not None and q not in cands:
+                cands.append(q)
+    else:
+        cands = []
+        for i in range(start, end):
+            k = owner[i]
+            if k is not None and entities[k]["label"] in labels and k not in cands:
+                cands.append(k)
+    preferred = [k for k in cands if entities[k]["label"] in set(role.get("prefer", []))]
+    cands = preferred or cands
+    if not cands:
+        return None
+    return cands[-1] if role.get("pick") == "last" else cands[0]
+
+
+def _sentence_of(sentences: list[dict], char: int) -> Optional[int]:
+    for i, s in enumerate(sentences):
+        if s["start"] <= char < s["end"]:
+            return i
+    return None
+
+
+def _blocked(sdoc: Doc, owner: list[Optional[int]], start: int, end: int, blockers: frozenset[str]) -> bool:
+    if not blockers:
+        return False
+    window = sdoc[max(0, start - BLOCKER_WINDOW):end]
+    return any(t.lower_ in blockers and owner[t.i] is None for t in window)
+
+
+def _sole_person(entities: list[dict], sentences: list[dict], char: int) -> Optional[int]:
+    """The one person named in the sentence outside quotes (for `..., katanya`)."""
+    si = _sentence_of(sentences, char)
+    if si is None:
+        return None
+    s = sentences[si]
+    quotes = [e for e in entities if e["label"] == "QUOTE"]
+    people = [k for k, e in enumerate(entities) if e["label"] == "PER" and s["start"] <= e["start"] < s["end"]
+              and not any(q["start"] <= e["start"] < q["end"] for q in quotes)]
+    names = {entities[k]["text"] for k in people}
+    return people[0] if len(names) == 1 else None
+
+
+def quote_region(entities: list[dict], text: str, q: int) -> list[int]:
+    """QUOTE entities that continue the same quotation across sentences (no closing mark between)."""
+    quotes = sorted((k for k, e in enumerate(entities) if e["label"] == "QUOTE"), key=lambda k: entities[k]["start"])
+    pos = quotes.index(q)
+    region = [q]
+    for step in (-1, 1):
+        j = pos
+        while 0 <= j + step < len(quotes):
+            a, b = (quotes[j + step], quotes[j]) if step < 0 else (quotes[j], quotes[j + step])
+            gap = text[entities[a]["end"]:entities[b]["start"]]
+            if any(m in gap for m in '"“”') or "\n" in gap:
+                break
+            region.append(quotes[j + step])
+            j += step
+    return sorted(region, key=lambda k: entities[k]["start"])
+
+
+def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
+                   matchers: RelationMatchers) -> Iterator[RelationMatch]:
+    """Every relation every pattern finds (duplicates included; see `merge_relations`)."""
+    owner = mark_entities(sdoc, entities)
+    hits: list[tuple[PatternEntry, int, int, Optional[int], Optional[int]]] = []
+    for match_id, start, end in matchers.matcher(sdoc):
+        entry = matchers.entries[int(sdoc.vocab.strings[match_id])]
+        if _blocked(sdoc, owner, start, end, entry.blockers):
+            continue
+        if entry.head.get("resolve") == "sole_person_in_sentence":
+            head = _sole_person(entities, sentences, sdoc[start].idx)
+        else:
+            head = _pick(sdoc, entities, owner, start, end, entry.head)
+        tail = _pick(sdoc, entities, owner, start, end, entry.tail)
+        hits.append((entry, start, end, head, tail))
+    dep_matches = matchers.dep_matcher(sdoc) if sdoc.has_annotation("DEP") else []
+    for match_id, token_ids in dep_matches:
+        entry = matchers.entries[int(sdoc.vocab.strings[match_id])]
+        nodes = {spec["RIGHT_ID"]: tid for spec, tid in zip(entry.pattern, token_ids)}
+        start, end = min(token_ids), max(token_ids) + 1
+        if _blocked(sdoc, owner, start, end, entry.blockers):
+            continue
+        hits.append((entry, start, end, owner[nodes[entry.head["node"]]], owner[nodes[entry.tail["node"]]]))
+    for entry, start, end, head, tail in hits:
+        if head is None or tail is None or head == tail:
+            continue
+        ev_start, ev_end = sdoc[start].idx, sdoc[end - 1].idx + len(sdoc[end - 1].text)
+        tails = [tail]
+        if entities[tail]["label"] == "QUOTE":
+            tails = quote_region(entities, sdoc.text, tail)
+        elif _sentence_of(sentences, entities[head]["start"]) != _sentence_of(sentences, entities[tail]["start"]):
+            continue
+        for t in tails:
+            yield RelationMatch(entry.label, head, t, entry.name, ev_start, ev_end)
+
+
+def merge_relations(found: Sequence[RelationMatch]) -> list[RelationMatch]:
+    """One relation per fact (label, head, tail; either order for symmetric labels); first pattern wins."""
+    seen: dict[tuple, RelationMatch] = {}
+    for r in found:
+        h, t = (min(r.head, r.tail), max(r.head, r.tail)) if r.label in SYMMETRIC else (r.head, r.tail)
+        seen.setdefault((r.label, h, t), r)
+    return list(seen.values())
+
 
 class RelationsStage(Stage):
+    """Relations between entities of the same sentence (or a quote and its attribution)."""
+
     name = "relations"
     requires = frozenset({"entities", "sentences"})
     provides = frozenset({"relations"})
 
+    def __init__(self, config, resources):
+        super().__init__(config, resources)
+        self.matchers = RelationMatchers(resources.nlp.vocab, load_patterns(config["relations"]["patterns"]))
+
     def process(self, doc) -> None:
-        doc.relations = []
+        found = merge_relations(list(find_relations(doc.spacy_doc, doc.entities, doc.sentences, self.matchers)))
+        doc.relations = [
+            {"head": doc.entities[r.head]["id"], "tail": doc.entities[r.tail]["id"], "label": r.label,
+             "rule": r.rule, "evidence": {"start": r.start, "end": r.end}}
+            for r in sorted(found, key=lambda r: (r.start, r.label))
+        ]

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import warnings
 from functools import cached_property
 from itertools import islice
 from pathlib import Path
@@ -43,8 +42,7 @@ class Resources:
         if path and Path(path).is_dir():
             return path
         if path:
-            warnings.warn(f"model {path} not found: running tokenizer, lookup lemmas and rules only",
-                          stacklevel=2)
+            log.warning("model %s not found: running tokenizer, lookup lemmas and rules only", path)
         return None
 
     @cached_property

@@ -1,0 +1,130 @@
+"""Relation patterns from the data file, tested on Indonesian sentences with the persons given,
+so that each test checks a pattern rather than the statistical model."""
+import pytest
+import yaml
+
+from pipeline.config import load_config
+from pipeline.relations import RelationMatch, load_patterns, merge_relations
+from pipeline.runner import to_document
+
+PATTERNS_PATH = load_config()["relations"]["patterns"]
+ENTRIES = yaml.safe_load(open(PATTERNS_PATH, encoding="utf-8"))["patterns"]
+
+
+@pytest.fixture(scope="module")
+def rules_only():
+    import pipeline
+
+    return pipeline.load({"pipeline": {"model": None}, "clean": {"enabled": False}})
+
+
+def annotate(annotator, text, names=(), parsed=False):
+    """Run the stages up to NER, add the given names as PER, then run relations."""
+    doc = to_document(text, 0, annotator.config)
+    doc.text = doc.raw
+    stages = {s.name: s for s in annotator.stages}
+    for name in ("tokenize", "tag", "ner"):
+        stages[name].process(doc)
+    ents = [e for e in doc.entities]
+    for name in names:
+        start = 0
+        while (i := text.find(name, start)) != -1:
+            start = i + len(name)
+            ents = [e for e in ents if e["label"] == "QUOTE" or e["end"] <= i or e["start"] >= i + len(name)]
+            ents.append({"start": i, "end": i + len(name), "label": "PER", "text": name, "source": "model"})
+    ents.sort(key=lambda e: (e["start"], -e["end"]))
+    doc.entities = [dict(e, id=f"e{k}") for k, e in enumerate(ents)]
+    stages["relations"].process(doc)
+    by_id = {e["id"]: e for e in doc.entities}
+    return doc, [(r["label"], by_id[r["head"]]["text"], by_id[r["tail"]]["text"], r["rule"]) for r in doc.relations]
+
+
+@pytest.mark.parametrize("entry", [e for e in ENTRIES if e.get("type", "token") == "token"],
+                         ids=lambda e: f"{e['name']}-{e['label']}")
+def test_every_token_pattern_matches_its_example(rules_only, entry):
+    _, rels = annotate(rules_only, entry["example"], entry.get("names", []))
+    assert any(r[0] == entry["label"] and r[3] == entry["name"] for r in rels), rels
+
+
+@pytest.mark.parametrize("entry", [e for e in ENTRIES if e.get("type") == "dependency"],
+                         ids=lambda e: f"{e['name']}-{e['label']}")
+def test_every_dependency_pattern_matches_its_example(annotator, entry):
+    if "parser" not in annotator.resources.nlp.pipe_names:
+        pytest.skip("the shipped model has no parser")
+    _, rels = annotate(annotator, entry["example"], entry.get("names", []))
+    assert any(r[0] == entry["label"] for r in rels), rels
+
+
+def test_title_chain_gives_office_and_country(rules_only):
+    _, rels = annotate(rules_only, "Menteri Pertahanan Rusia Sergei Shoigu tiba di Damaskus.", ["Sergei Shoigu"])
+    assert ("jabatan", "Sergei Shoigu", "Menteri Pertahanan", "title_country_name") in rels
+    assert ("afiliasi", "Sergei Shoigu", "Rusia", "title_country_name") in rels
+
+
+def test_title_comma_name(rules_only):
+    _, rels = annotate(rules_only, "Menteri Pertahanan Prancis, Jean-Yves Le Drian, akan mengunjungi Moskow.",
+                       ["Jean-Yves Le Drian"])
+    assert {r[:3] for r in rels} >= {("jabatan", "Jean-Yves Le Drian", "Menteri Pertahanan"),
+                                     ("afiliasi", "Jean-Yves Le Drian", "Prancis")}
+
+
+@pytest.mark.parametrize("text", [
+    "Lavrov tidak bertemu Kerry di Jenewa.",
+    "Lavrov akan bertemu Kerry di Jenewa pekan depan.",
+    "Lavrov berencana bertemu Kerry di Jenewa.",
+    "Pada 20 dan 21 Desember, Le Drian akan mengunjungi Rusia untuk membahas kerja sama.",
+])
+def test_negated_or_planned_meetings_give_no_bertemu(rules_only, text):
+    _, rels = annotate(rules_only, text, ["Lavrov", "Kerry", "Le Drian"])
+    assert not [r for r in rels if r[0] == "bertemu"]
+
+
+def test_reported_speech_is_not_a_quote(rules_only):
+    doc, rels = annotate(rules_only, "Lavrov mengatakan bahwa perundingan terkait Suriah tidak didasarkan pada tuntutan itu.",
+                         ["Lavrov"])
+    assert not [e for e in doc.entities if e["label"] == "QUOTE"] and not rels
+
+
+def test_unmarked_speech_before_attribution(rules_only):
+    doc, rels = annotate(rules_only, "Serangan udara telah menyebabkan perubahan signifikan di kawasan konflik, ujar Konashenkov.",
+                         ["Konashenkov"])
+    quotes = [e["text"] for e in doc.entities if e["label"] == "QUOTE"]
+    assert quotes == ["Serangan udara telah menyebabkan perubahan signifikan di kawasan konflik"]
+    assert [r[:2] for r in rels] == [("pernyataan", "Konashenkov")]
+
+
+def test_quote_over_two_sentences_gives_two_statements(rules_only):
+    text = '"Kami tertarik bekerja sama dengan Irak. Kami akan membicarakan hal ini dengan koalisi," kata Lavrov.'
+    doc, rels = annotate(rules_only, text, ["Lavrov"])
+    quotes = [e["text"] for e in doc.entities if e["label"] == "QUOTE"]
+    assert quotes == ["Kami tertarik bekerja sama dengan Irak.", "Kami akan membicarakan hal ini dengan koalisi"]
+    assert sorted(r[2] for r in rels if r[0] == "pernyataan") == sorted(quotes)
+
+
+def test_pronoun_speaker_needs_a_single_name(rules_only):
+    _, rels = annotate(rules_only, '"Kami akan membicarakan hal ini dengan koalisi," katanya.', [])
+    assert not rels  # nobody named in the sentence
+    _, rels = annotate(rules_only, 'Menurut Lavrov dan Kerry, "perundingan berjalan sangat baik sekali," katanya.',
+                       ["Lavrov", "Kerry"])
+    assert not [r for r in rels if r[0] == "pernyataan"]  # two names: not clear who
+
+
+def test_duplicate_facts_are_merged():
+    found = [RelationMatch("bertemu", 1, 3, "meet_verb", 0, 10), RelationMatch("bertemu", 3, 1, "pair_met", 0, 12),
+             RelationMatch("jabatan", 2, 0, "a", 0, 5), RelationMatch("jabatan", 2, 0, "b", 0, 5)]
+    merged = merge_relations(found)
+    assert [(r.label, r.rule) for r in merged] == [("bertemu", "meet_verb"), ("jabatan", "a")]
+
+
+def test_evidence_spans_cover_head_and_tail(rules_only):
+    doc, _ = annotate(rules_only, "Presiden Suriah Bashar al-Assad menyambut Menteri Pertahanan Rusia Sergei Shoigu.",
+                      ["Bashar al-Assad", "Sergei Shoigu"])
+    by_id = {e["id"]: e for e in doc.entities}
+    for r in doc.relations:
+        ev = r["evidence"]
+        assert ev["start"] <= by_id[r["head"]]["start"] and by_id[r["head"]]["end"] <= ev["end"]
+
+
+def test_patterns_file_entries_are_complete():
+    for e in load_patterns(PATTERNS_PATH):
+        assert e.name and e.label and e.example and e.head and e.tail
