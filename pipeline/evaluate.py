@@ -133,8 +133,9 @@ def read_span_jsonl(path: Path) -> list[GoldDoc]:
             by_id = {e["id"]: e for e in rec.get("entities", []) if "id" in e}
             rels = [{"label": r["label"], "head": by_id[r["head"]], "tail": by_id[r["tail"]]}
                     for r in rec["relations"] if r["head"] in by_id and r["tail"] in by_id]
-        docs.append(GoldDoc(doc_id, rec.get("text", ""), entities=ents, relations=rels,
-                            lines=rec.get("lines"), raw=rec.get("raw")))
+        tasks = set(rec.get("tasks", ["clean", "ner", "relations", "stems", "syntax"]))
+        docs.append(GoldDoc(doc_id, rec.get("text", ""), entities=ents if "ner" in tasks else None,
+                            relations=rels, lines=rec.get("lines"), raw=rec.get("raw")))
     return docs
 
 

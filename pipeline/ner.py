@@ -26,10 +26,14 @@ from typing import Iterable, Optional, Sequence
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 from spacy.util import filter_spans
 
 from .stage import Stage
+
+for _ext in ("warta_dict", "warta_place"):
+    if not Token.has_extension(_ext):
+        Token.set_extension(_ext, default=False)
 
 OPEN_QUOTES = {"“": "”", '"': '"', "«": "»"}
 SPEECH_VERBS_RE = re.compile(
@@ -37,6 +41,8 @@ SPEECH_VERBS_RE = re.compile(
     r"ucapnya|tegasnya|jelasnya|terangnya|tambahnya|imbuhnya|tuturnya|paparnya|ungkapnya|pungkas|pungkasnya)\b",
     re.IGNORECASE)
 NAME_LABELS = ("PER", "ORG", "LOC")
+REPORTING_RE = re.compile(r"\b(menurut|mengatakan|menyatakan|menegaskan|menjelaskan|menambahkan|mengungkapkan|"
+                          r"bahwa|dilansir|melaporkan|mengumumkan)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,8 @@ def read_patterns(path: str | Path) -> list[dict]:
 
 
 PERSON_CUES_PATH = Path(__file__).parent / "lang" / "id" / "person_cues.yaml"
+TITLE_RULES_PATH = Path(__file__).parent / "lang" / "id" / "title_rules.yaml"
+NAME_PARTICLES = {"al", "bin", "binti", "van", "von", "de", "der", "da", "di", "el", "ibn", "la", "le", "dos", "bt", "bin."}
 
 
 class EntityRules:
@@ -79,6 +87,12 @@ class EntityRules:
         import yaml
 
         cues = yaml.safe_load(Path(person_cues_path).read_text(encoding="utf-8"))
+        title_rules = yaml.safe_load(TITLE_RULES_PATH.read_text(encoding="utf-8"))
+        self.extend_before = {w.lower() for w in title_rules["extend_before"]}
+        self.extend_after = {w.lower() for w in title_rules["extend_after"]}
+        self.reject_after = {w.lower() for w in title_rules["reject_after"]}
+        self.honorific_lower = {w.lower().rstrip(".") for w in cues["honorifics"]}
+        self.known_word = lambda w: False  # set by NerStage: is the word in Sastrawi's dictionary?
         self.after_words = {w.lower() for w in cues["after_words"]}
         self.honorifics = set(cues["honorifics"])
         self.not_names = set(cues["not_names"])
@@ -100,8 +114,16 @@ class EntityRules:
                 self.place_names.update(names)
 
 
+def mark_tokens(doc: Doc, rules: EntityRules) -> None:
+    """`token._.warta_dict`: an ordinary word (Sastrawi's dictionary); `._.warta_place`: a gazetteer place."""
+    for tok in doc:
+        tok._.warta_dict = tok.is_alpha and rules.known_word(tok.text)
+        tok._.warta_place = tok.text in rules.place_names
+
+
 def find_rule_spans(doc: Doc, rules: EntityRules) -> list[Found]:
-    """DATE, TIME and TITLE matches (longest wins among overlapping rule matches)."""
+    """DATE, TIME, TITLE and ORG-name matches (longest wins among overlapping rule matches)."""
+    mark_tokens(doc, rules)
     spans = []
     for match_id, start, end in list(rules.matcher(doc)) + list(rules.titles(doc)):
         label, _, rule = doc.vocab.strings[match_id].partition("|")
@@ -111,8 +133,27 @@ def find_rule_spans(doc: Doc, rules: EntityRules) -> list[Found]:
         span = doc[start:end]
         span.label_ = f"{label}|{rule}"
         spans.append(span)
-    return [Found(s.start_char, s.end_char, s.label_.split("|")[0], "rule", s.label_.split("|")[1])
-            for s in filter_spans(spans)]
+    kept = []
+    for span in filter_spans(spans):
+        label, rule = span.label_.split("|")
+        if label == "TITLE":
+            span = adjust_title(doc, span, rules)
+            if span is None:
+                continue
+        kept.append(Found(span.start_char, span.end_char, label, "rule", rule))
+    return kept
+
+
+def adjust_title(doc: Doc, span, rules: EntityRules):
+    """`mantan Presiden`, `Presiden terpilih` belong to the title; `calon presiden` is no office."""
+    start, end = span.start, span.end
+    if start > 0 and doc[start - 1].lower_ in rules.reject_after:
+        return None
+    if start > 0 and doc[start - 1].lower_ in rules.extend_before:
+        start -= 1
+    if end < len(doc) and doc[end].lower_ in rules.extend_after:
+        end += 1
+    return doc[start:end]
 
 
 def find_gazetteer_spans(doc: Doc, rules: EntityRules) -> list[Found]:
@@ -125,7 +166,24 @@ def find_gazetteer_spans(doc: Doc, rules: EntityRules) -> list[Found]:
 
 
 def find_model_spans(doc: Doc) -> list[Found]:
-    return [Found(e.start_char, e.end_char, e.label_, "model") for e in doc.ents if e.label_ in NAME_LABELS]
+    """The model's PER/ORG/LOC; a PER span is cut at a lower-case word that is not a name
+    particle (`Putin kepada Assad` -> `Putin`, `Assad`)."""
+    found = []
+    for e in doc.ents:
+        if e.label_ not in NAME_LABELS:
+            continue
+        if e.label_ != "PER":
+            found.append(Found(e.start_char, e.end_char, e.label_, "model"))
+            continue
+        run: list = []
+        for tok in list(e) + [None]:
+            if tok is None or (tok.is_lower and tok.lower_ not in NAME_PARTICLES):
+                if run:
+                    found.append(Found(run[0].idx, run[-1].idx + len(run[-1].text), "PER", "model"))
+                run = []
+            else:
+                run.append(tok)
+    return found
 
 
 def find_quotes(text: str, sentences: list[dict[str, int]]) -> list[Found]:
@@ -142,15 +200,27 @@ def find_quotes(text: str, sentences: list[dict[str, int]]) -> list[Found]:
                     found.append(Found(span[0], span[1], "QUOTE", "rule", "quote_marks"))
     quoted_sents = {i for i, sent in enumerate(sentences)
                     if any(qs < sent["end"] and qe > sent["start"] for qs, qe in regions)}
-    for i, sent in enumerate(sentences):
-        if i in quoted_sents:
+    claimed: set[int] = set()
+    for i in range(len(sentences) - 1, -1, -1):
+        sent = sentences[i]
+        if i in quoted_sents or i in claimed:
             continue
         body = text[sent["start"]:sent["end"]]
         m = SPEECH_VERBS_RE.search(body)
         if m and len(body[:m.start()].split()) >= 4 and not re.search(r"\bbahwa\b", body[:m.start()]):
-            span = _trim(text, sent["start"], sent["start"] + m.start())
-            if span:
-                found.append(Found(span[0], span[1], "QUOTE", "rule", "quote_unmarked"))
+            pieces = [_trim(text, sent["start"], sent["start"] + m.start())]
+            # earlier sentences of the same paragraph are the same speaker's words
+            j = i - 1
+            while j >= 0 and j not in quoted_sents and "\n" not in text[sentences[j]["end"]:sent["start"]] \
+                    and not SPEECH_VERBS_RE.search(text, sentences[j]["start"], sentences[j]["end"]) \
+                    and not REPORTING_RE.search(text, sentences[j]["start"], sentences[j]["end"]):
+                pieces.insert(0, _trim(text, sentences[j]["start"], sentences[j]["end"]))
+                claimed.add(j)
+                sent = sentences[j]
+                j -= 1
+            for span in pieces:
+                if span:
+                    found.append(Found(span[0], span[1], "QUOTE", "rule", "quote_unmarked"))
     return found
 
 
@@ -165,7 +235,10 @@ def _quote_regions(text: str) -> list[tuple[int, int]]:
             line_end = text.find("\n", i)
             line_end = n if line_end == -1 else line_end
             j = text.find(close, i + 1, line_end)
-            end = j if j != -1 else line_end
+            end = j
+            if j == -1:  # unclosed: up to an attribution (`..., jelasnya`) or the line end
+                m = SPEECH_VERBS_RE.search(text, i + 1, line_end)
+                end = m.start() if m else line_end
             regions.append((i + 1, end))
             i = end + 1
             continue
@@ -255,8 +328,11 @@ def _split_leading_place(doc: Doc, f: Found, place_names: set[str]) -> list[Foun
 
 
 def _name_run(doc: Doc, i: int, taken: bytearray, rules: EntityRules) -> Optional[tuple[int, int]]:
-    """Token range of capitalised, uncovered words starting at i (honorifics skipped)."""
-    while i < len(doc) and doc[i].text in rules.honorifics:
+    """Token range of capitalised, uncovered words starting at i (honorifics skipped); None when
+    every word is an ordinary dictionary word (`Menteri Imigrasi`, `Fraksi`) or in a headline."""
+    if _headline_like(doc[i].sent if doc.has_annotation("SENT_START") else doc[:]):
+        return None
+    while i < len(doc) and doc[i].text.rstrip(".").lower() in rules.honorific_lower:
         i += 1
     j = i
     while j < len(doc):
@@ -265,7 +341,16 @@ def _name_run(doc: Doc, i: int, taken: bytearray, rules: EntityRules) -> Optiona
                 or t.is_punct or t.text.isupper() and len(t.text) > 1 and j == i and len(t.text) <= 4:
             break
         j += 1
-    return (i, j) if j > i else None
+    if j == i or all(rules.known_word(t.text) for t in doc[i:j]):
+        return None
+    return i, j
+
+
+def _headline_like(sent) -> bool:
+    words = [t for t in sent if t.is_alpha]
+    if len(words) < 4:
+        return False
+    return sum(t.text[:1].isupper() for t in words) / len(words) > 0.6
 
 
 def find_person_cues(doc: Doc, spans: list[Found], rules: EntityRules) -> list[Found]:
@@ -315,6 +400,18 @@ def _next_token(doc: Doc, char: int, starts: dict[int, int]) -> Optional[int]:
 def _per(doc: Doc, run: tuple[int, int]) -> Found:
     span = doc[run[0]:run[1]]
     return Found(span.start_char, span.end_char, "PER", "rule", "person_cue")
+
+
+def join_adjacent_persons(text: str, spans: list[Found]) -> list[Found]:
+    """`Mohammad Javad` (cue) + `Zarif` (model), separated by one space -> one PER."""
+    out: list[Found] = []
+    for f in spans:
+        prev = out[-1] if out else None
+        if prev and prev.label == f.label == "PER" and text[prev.end:f.start] == " ":
+            out[-1] = Found(prev.start, f.end, "PER", prev.source, prev.rule)
+        else:
+            out.append(f)
+    return out
 
 
 def propagate_names(doc: Doc, spans: list[Found]) -> list[Found]:
@@ -373,6 +470,7 @@ class NerStage(Stage):
         cfg = config["ner"]
         self.labels = set(cfg["model_labels"])
         self.rules = EntityRules(nlp, cfg["rules"], cfg["titles"], cfg["gazetteers"])
+        self.rules.known_word = resources.stemmer.is_known_word
 
     def process_batch(self, docs: Sequence) -> None:
         sdocs = [d.spacy_doc for d in docs]
@@ -389,7 +487,8 @@ class NerStage(Stage):
         model = [f for f in find_model_spans(sdoc) if f.label in self.labels]
         merged = merge_entities(sdoc, model, find_rule_spans(sdoc, self.rules),
                                 find_gazetteer_spans(sdoc, self.rules), self.rules.place_names)
-        merged = sorted(merged + find_person_cues(sdoc, merged, self.rules), key=lambda f: (f.start, f.end))
+        merged = join_adjacent_persons(sdoc.text, sorted(merged + find_person_cues(sdoc, merged, self.rules),
+                                                         key=lambda f: (f.start, f.end)))
         merged = propagate_names(sdoc, merged)
         merged += find_quotes(sdoc.text, sentences)
         merged = _no_sentence_crossing(sorted(merged, key=lambda f: (f.start, -f.end)), sentences)

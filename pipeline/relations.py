@@ -48,6 +48,7 @@ class PatternEntry:
     tail: dict
     blockers: frozenset[str]
     example: str
+    reject_after: frozenset[str] = frozenset()
 
 
 def _expand(value: Any, sets: dict[str, list[str]]) -> Any:
@@ -71,13 +72,15 @@ def _expand(value: Any, sets: dict[str, list[str]]) -> Any:
 def load_patterns(path: str) -> tuple[PatternEntry, ...]:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     sets = dict(data.get("verb_sets", {}))
-    sets["negation_and_plans"] = data.get("negation_and_plans", [])
+    for key in ("negation_and_plans", "honorifics", "person_words"):
+        sets[key] = data.get(key, [])
     entries = []
     for raw in data["patterns"]:
         blockers = _expand(raw.get("blockers", []), sets)
         entries.append(PatternEntry(raw["name"], raw["label"], raw.get("type", "token"),
                                     _expand(copy.deepcopy(raw["pattern"]), sets), raw["head"], raw["tail"],
-                                    frozenset(w.lower() for w in blockers), raw.get("example", "")))
+                                    frozenset(w.lower() for w in blockers), raw.get("example", ""),
+                                    frozenset(w.lower() for w in raw.get("reject_after", []))))
     return tuple(entries)
 
 
@@ -205,6 +208,8 @@ def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
     for match_id, start, end in matchers.matcher(sdoc):
         entry = matchers.entries[int(sdoc.vocab.strings[match_id])]
         if _blocked(sdoc, owner, start, end, entry.blockers):
+            continue
+        if end < len(sdoc) and sdoc[end].lower_ in entry.reject_after:
             continue
         if entry.head.get("resolve") == "sole_person_in_sentence":
             head = _sole_person(entities, sentences, sdoc[start].idx)
