@@ -133,8 +133,15 @@ def find_rule_spans(doc: Doc, rules: EntityRules) -> list[Found]:
         span = doc[start:end]
         span.label_ = f"{label}|{rule}"
         spans.append(span)
+    # titles first, then dates/times, then organization names, each longest-first
+    rank = {"TITLE": 0, "DATE": 1, "TIME": 1, "ORG": 2}
+    chosen: list = []
+    for level in sorted(set(rank.values())):
+        layer = [s for s in spans if rank.get(s.label_.split("|")[0], 1) == level]
+        taken = {i for s in chosen for i in range(s.start, s.end)}
+        chosen += [s for s in filter_spans(layer) if not any(i in taken for i in range(s.start, s.end))]
     kept = []
-    for span in filter_spans(spans):
+    for span in sorted(chosen, key=lambda s: s.start):
         label, rule = span.label_.split("|")
         if label == "TITLE":
             span = adjust_title(doc, span, rules)
@@ -402,6 +409,20 @@ def _per(doc: Doc, run: tuple[int, int]) -> Found:
     return Found(span.start_char, span.end_char, "PER", "rule", "person_cue")
 
 
+def acronyms_of_organizations(text: str, spans: list[Found]) -> list[Found]:
+    """`Partai Kebangkitan Bangsa (PKB)`: an all-capitals span in brackets right after an ORG is ORG."""
+    out = []
+    prev = None
+    for f in spans:
+        s = text[f.start:f.end]
+        if (f.label == "PER" and s.isupper() and prev is not None and prev.label == "ORG"
+                and text[prev.end:f.start].strip() == "(" and text[f.end:f.end + 1] == ")"):
+            f = Found(f.start, f.end, "ORG", f.source, f.rule)
+        out.append(f)
+        prev = f
+    return out
+
+
 def join_adjacent_persons(text: str, spans: list[Found]) -> list[Found]:
     """`Mohammad Javad` (cue) + `Zarif` (model), separated by one space -> one PER."""
     out: list[Found] = []
@@ -489,7 +510,7 @@ class NerStage(Stage):
                                 find_gazetteer_spans(sdoc, self.rules), self.rules.place_names)
         merged = join_adjacent_persons(sdoc.text, sorted(merged + find_person_cues(sdoc, merged, self.rules),
                                                          key=lambda f: (f.start, f.end)))
-        merged = propagate_names(sdoc, merged)
+        merged = propagate_names(sdoc, acronyms_of_organizations(sdoc.text, merged))
         merged += find_quotes(sdoc.text, sentences)
         merged = _no_sentence_crossing(sorted(merged, key=lambda f: (f.start, -f.end)), sentences)
         text = sdoc.text

@@ -49,6 +49,7 @@ class PatternEntry:
     blockers: frozenset[str]
     example: str
     reject_after: frozenset[str] = frozenset()
+    reject_after_entity: frozenset[str] = frozenset()
 
 
 def _expand(value: Any, sets: dict[str, list[str]]) -> Any:
@@ -80,7 +81,8 @@ def load_patterns(path: str) -> tuple[PatternEntry, ...]:
         entries.append(PatternEntry(raw["name"], raw["label"], raw.get("type", "token"),
                                     _expand(copy.deepcopy(raw["pattern"]), sets), raw["head"], raw["tail"],
                                     frozenset(w.lower() for w in blockers), raw.get("example", ""),
-                                    frozenset(w.lower() for w in raw.get("reject_after", []))))
+                                    frozenset(w.lower() for w in raw.get("reject_after", [])),
+                                    frozenset(raw.get("reject_after_entity", []))))
     return tuple(entries)
 
 
@@ -209,7 +211,8 @@ def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
         entry = matchers.entries[int(sdoc.vocab.strings[match_id])]
         if _blocked(sdoc, owner, start, end, entry.blockers):
             continue
-        if end < len(sdoc) and sdoc[end].lower_ in entry.reject_after:
+        if end < len(sdoc) and (sdoc[end].lower_ in entry.reject_after
+                                or sdoc[end]._.warta_ent in entry.reject_after_entity):
             continue
         if entry.head.get("resolve") == "sole_person_in_sentence":
             head = _sole_person(entities, sentences, sdoc[start].idx)
