@@ -180,38 +180,74 @@ def _overlap(a: dict, b: dict) -> bool:
 
 
 def ner_counts(gold: list[dict], pred: list[dict]) -> dict[str, Counts]:
-    """nervaluate-style counts over one document: scheme -> Counts.
+    """nervaluate's four schemes over one document: scheme -> Counts.
 
-    Each predicted span is compared with the gold span of identical boundaries, else the
-    first overlapping one: strict needs boundaries and type, exact boundaries only, partial
-    gives half credit to overlaps, type needs overlap and type. Unmatched gold = missed,
-    unmatched prediction = spurious."""
-    out = {s: Counts() for s in SCHEMES}
-    matched_gold = set()
+    Predictions are taken in order; each gold span is matched at most once (first unmatched
+    one in order). strict: boundaries and type; exact: boundaries; partial: overlap earns half;
+    type: overlap and type (the closest-bounded gold of the right type wins). An overlap that
+    is not a match is incorrect (partial for `partial`); no overlap is spurious; gold never
+    matched is missed."""
+    return {"strict": _strategy(gold, pred, lambda p, g: _same_bounds(p, g) and p["label"] == g["label"]),
+            "exact": _strategy(gold, pred, _same_bounds),
+            "partial": _strategy(gold, pred, _same_bounds, partial=True),
+            "type": _type_strategy(gold, pred)}
+
+
+def _same_bounds(p: dict, g: dict) -> bool:
+    return p["start"] == g["start"] and p["end"] == g["end"]
+
+
+def _strategy(gold: list[dict], pred: list[dict], match: Callable[[dict, dict], bool],
+              partial: bool = False) -> Counts:
+    c, matched = Counts(), set()
     for p in pred:
-        exact = next((i for i, g in enumerate(gold) if g["start"] == p["start"] and g["end"] == p["end"]), None)
-        over = exact if exact is not None else next((i for i, g in enumerate(gold) if _overlap(g, p)), None)
-        if over is None:
-            for s in SCHEMES:
-                out[s].spu += 1
-            continue
-        matched_gold.add(over)
-        same = gold[over]["label"] == p["label"]
-        if exact is not None:
-            out["strict"].cor += same
-            out["strict"].inc += not same
-            out["exact"].cor += 1
-            out["partial"].cor += 1
+        hit, near = None, None
+        for i, g in enumerate(gold):
+            if i in matched:
+                continue
+            if match(p, g) and (not partial or _overlap(p, g)):
+                hit = i
+                break
+            if near is None and _overlap(p, g):
+                near = i
+        if hit is not None:
+            c.cor += 1
+            matched.add(hit)
+        elif near is not None:
+            if partial:
+                c.par += 1
+            else:
+                c.inc += 1
+            matched.add(near)
         else:
-            out["strict"].inc += 1
-            out["exact"].inc += 1
-            out["partial"].par += 1
-        out["type"].cor += same
-        out["type"].inc += not same
-    missed = len(gold) - len(matched_gold)
-    for s in SCHEMES:
-        out[s].mis += missed
-    return out
+            c.spu += 1
+    c.mis += len(gold) - len(matched)
+    return c
+
+
+def _type_strategy(gold: list[dict], pred: list[dict]) -> Counts:
+    c, matched = Counts(), set()
+    for p in pred:
+        best, best_dist, wrong = None, None, None
+        for i, g in enumerate(gold):
+            if i in matched or not _overlap(p, g):
+                continue
+            if g["label"] == p["label"]:
+                dist = abs(p["start"] - g["start"]) + abs(p["end"] - g["end"])
+                if best_dist is None or dist < best_dist:
+                    best, best_dist = i, dist
+            elif wrong is None:
+                wrong = i
+        if best is not None:
+            c.cor += 1
+            matched.add(best)
+        elif wrong is not None:
+            c.inc += 1
+            matched.add(wrong)
+        else:
+            c.spu += 1
+    c.mis += len(gold) - len(matched)
+    return c
 
 
 def ner_counts_by_label(gold: list[dict], pred: list[dict]) -> dict[str, dict[str, Counts]]:
@@ -364,18 +400,17 @@ def aggregate(scores: Sequence[DocScore]) -> dict[str, Any]:
     conll: Counter = Counter()
     for d in scores:
         conll.update(d.conll)
+    if conll or any(d.ner for d in scores):
+        res["ner"] = {"schemes": _schemes(scores)}
     if conll:
         labels = sorted({lab for lab, _ in conll})
         per = {lab: dict(zip(("p", "r", "f1"), f1_from(conll[(lab, "tp")], conll[(lab, "pred")], conll[(lab, "gold")])),
                          support=conll[(lab, "gold")]) for lab in labels}
         tp = sum(conll[(lab, "tp")] for lab in labels)
         micro = f1_from(tp, sum(conll[(lab, "pred")] for lab in labels), sum(conll[(lab, "gold")] for lab in labels))
-        res["ner"] = {
-            "conlleval": {"micro": dict(zip(("p", "r", "f1"), micro)),
-                          "macro_f1": sum(v["f1"] for v in per.values()) / len(per),
-                          "per_label": per},
-            "schemes": _schemes(scores),
-        }
+        res["ner"]["conlleval"] = {"micro": dict(zip(("p", "r", "f1"), micro)),
+                                   "macro_f1": sum(v["f1"] for v in per.values()) / len(per),
+                                   "per_label": per}
     rel: Counter = Counter()
     for d in scores:
         rel.update(d.rel)
@@ -567,7 +602,7 @@ def format_table(res: dict[str, Any], markdown: bool = False) -> str:
         if v is not None:
             lo, hi = ci.get(name, (None, None))
             row(f"{name:<20}", f"{v:.4f}", f"[{lo:.4f}, {hi:.4f}]" if lo is not None else "")
-    if "ner" in res:
+    if "conlleval" in res.get("ner", {}):
         lines.append("")
         row("NER label", *[f"{s} P/R/F1" for s in ("conlleval",) + SCHEMES])
         if markdown:
