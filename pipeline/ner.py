@@ -4,7 +4,9 @@
 Match-finding (`find_rule_spans`, `find_gazetteer_spans`, `find_quotes`) is kept apart from
 `merge_entities`, which writes the final, non-overlapping entity list:
 
-1. rules win: DATE, TIME and TITLE spans are kept as found (longest match first);
+1. rules win: DATE, TIME, TITLE and ORG-name spans are kept as found (longest match first);
+   multi-word gazetteer names come next, and a model span that is exactly a gazetteer name
+   takes the gazetteer's label;
 2. model spans that overlap a rule span lose the overlapping tokens and keep the rest
    (`Menteri Luar Negeri Rusia Sergei Lavrov` -> TITLE + `Rusia Sergei Lavrov`, then 3.);
 3. a model span that starts with a gazetteer place followed by a name is split
@@ -22,7 +24,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import Callable, Iterable, Optional, Sequence
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -76,6 +78,7 @@ def read_patterns(path: str | Path) -> list[dict]:
 
 PERSON_CUES_PATH = Path(__file__).parent / "lang" / "id" / "person_cues.yaml"
 TITLE_RULES_PATH = Path(__file__).parent / "lang" / "id" / "title_rules.yaml"
+DASHES = {"-", "--", "---", "—", "–"}
 NAME_PARTICLES = {"al", "bin", "binti", "van", "von", "de", "der", "da", "di", "el", "ibn", "la", "le", "dos", "bt", "bin."}
 
 
@@ -93,6 +96,7 @@ class EntityRules:
         self.reject_after = {w.lower() for w in title_rules["reject_after"]}
         self.honorific_lower = {w.lower().rstrip(".") for w in cues["honorifics"]}
         self.known_word = lambda w: False  # set by NerStage: is the word in Sastrawi's dictionary?
+        self.headline: set[int] = set()  # token indices in headline-like sentences of the current doc
         self.after_words = {w.lower() for w in cues["after_words"]}
         self.honorifics = set(cues["honorifics"])
         self.not_names = set(cues["not_names"])
@@ -104,7 +108,7 @@ class EntityRules:
                 self.keep[entry["id"]] = tuple(entry["keep"])
         self.titles = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.titles.add("TITLE|title_list", [nlp.make_doc(t) for t in read_lines(titles_path)])
-        self.places = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.places = PhraseMatcher(nlp.vocab, attr="LOWER")  # MOSKOW = Moskow; see find_gazetteer_spans
         self.place_names: set[str] = set()
         for path in gazetteers:
             label = gazetteer_label(path)
@@ -115,10 +119,14 @@ class EntityRules:
 
 
 def mark_tokens(doc: Doc, rules: EntityRules) -> None:
-    """`token._.warta_dict`: an ordinary word (Sastrawi's dictionary); `._.warta_place`: a gazetteer place."""
+    """`token._.warta_dict`: an ordinary word (Sastrawi's dictionary); `._.warta_place`: a gazetteer
+    place. Only capitalised tokens are marked: the patterns that read these need IS_TITLE."""
     for tok in doc:
-        tok._.warta_dict = tok.is_alpha and rules.known_word(tok.text)
-        tok._.warta_place = tok.text in rules.place_names
+        if tok.is_title:
+            if tok.is_alpha and rules.known_word(tok.text):
+                tok._.warta_dict = True
+            if tok.text in rules.place_names:
+                tok._.warta_place = True
 
 
 def find_rule_spans(doc: Doc, rules: EntityRules) -> list[Found]:
@@ -167,26 +175,35 @@ def find_gazetteer_spans(doc: Doc, rules: EntityRules) -> list[Found]:
     spans = []
     for match_id, s, e in rules.places(doc):
         span = doc[s:e]
+        if not span[0].text[:1].isupper():  # only capitalised mentions are names
+            continue
         span.label_ = doc.vocab.strings[match_id].split("|")[0]
         spans.append(span)
     return [Found(s.start_char, s.end_char, s.label_, "gazetteer", "gazetteer") for s in filter_spans(spans)]
 
 
-def find_model_spans(doc: Doc) -> list[Found]:
-    """The model's PER/ORG/LOC; a PER span is cut at a lower-case word that is not a name
-    particle (`Putin kepada Assad` -> `Putin`, `Assad`)."""
+def find_model_spans(doc: Doc, known_word: Callable[[str], bool] = lambda w: False,
+                     headline: Optional[set[int]] = None) -> list[Found]:
+    """The model's PER/ORG/LOC, cleaned: a span is cut at a lower-case word that is not a name
+    particle (`Putin kepada Assad`, `bersejarah Tadmur`); in a headline-like sentence also at
+    ordinary words (`Assad Bahas Serangan`); a lone ordinary word is dropped when it opens a
+    sentence or follows a dateline dash (`Gencatan senjata ...`, `— Jet tempur ...`)."""
     found = []
+    if headline is None:
+        headline = headline_tokens(doc, known_word)
     for e in doc.ents:
         if e.label_ not in NAME_LABELS:
             continue
-        if e.label_ != "PER":
-            found.append(Found(e.start_char, e.end_char, e.label_, "model"))
-            continue
+        in_headline = e.start in headline
         run: list = []
         for tok in list(e) + [None]:
-            if tok is None or (tok.is_lower and tok.lower_ not in NAME_PARTICLES):
-                if run:
-                    found.append(Found(run[0].idx, run[-1].idx + len(run[-1].text), "PER", "model"))
+            cut = tok is None or (tok.is_lower and tok.lower_ not in NAME_PARTICLES) \
+                or (in_headline and tok.is_alpha and known_word(tok.text))
+            if cut:
+                lone_word = len(run) == 1 and run[0].is_alpha and known_word(run[0].text) \
+                    and (run[0].is_sent_start or (run[0].i > 0 and doc[run[0].i - 1].text in DASHES))
+                if run and not lone_word:
+                    found.append(Found(run[0].idx, run[-1].idx + len(run[-1].text), e.label_, "model"))
                 run = []
             else:
                 run.append(tok)
@@ -268,7 +285,7 @@ def _token_bounds(doc: Doc) -> tuple[dict[int, int], dict[int, int]]:
 
 
 def merge_entities(doc: Doc, model: list[Found], rules: list[Found], gazetteer: list[Found],
-                   place_names: set[str]) -> list[Found]:
+                   place_names: set[str], known_word: Callable[[str], bool] = lambda w: False) -> list[Found]:
     """Non-overlapping PER/ORG/LOC/DATE/TIME/TITLE spans (precedence in the module docstring)."""
     taken = bytearray(len(doc.text) + 1)
     out: list[Found] = []
@@ -283,8 +300,17 @@ def merge_entities(doc: Doc, model: list[Found], rules: list[Found], gazetteer: 
 
     for f in rules:
         take(f)
+    gaz_at = {(g.start, g.end): g for g in gazetteer}
+    for g in gazetteer:  # a multi-word place or body from a list beats a partial model span
+        if " " in doc.text[g.start:g.end] and free(g.start, g.end):
+            take(g)
+    # a model span that is exactly a listed name takes the list's label (Mosul: LOC, PBB: ORG)
+    model = [gaz_at.get((f.start, f.end), f) for f in model]
     for f in model:
         for piece in _pieces_outside(doc, f, taken):
+            rest = doc.text[piece.start:piece.end]
+            if (piece.start, piece.end) != (f.start, f.end) and " " not in rest and known_word(rest):
+                continue  # `Kota` left over from `Kota Deir` once `Deir Az Zor` was taken
             for part in _split_leading_place(doc, piece, place_names):
                 if free(part.start, part.end):
                     take(part)
@@ -337,7 +363,7 @@ def _split_leading_place(doc: Doc, f: Found, place_names: set[str]) -> list[Foun
 def _name_run(doc: Doc, i: int, taken: bytearray, rules: EntityRules) -> Optional[tuple[int, int]]:
     """Token range of capitalised, uncovered words starting at i (honorifics skipped); None when
     every word is an ordinary dictionary word (`Menteri Imigrasi`, `Fraksi`) or in a headline."""
-    if _headline_like(doc[i].sent if doc.has_annotation("SENT_START") else doc[:]):
+    if i in rules.headline:
         return None
     while i < len(doc) and doc[i].text.rstrip(".").lower() in rules.honorific_lower:
         i += 1
@@ -353,11 +379,24 @@ def _name_run(doc: Doc, i: int, taken: bytearray, rules: EntityRules) -> Optiona
     return i, j
 
 
-def _headline_like(sent) -> bool:
-    words = [t for t in sent if t.is_alpha]
-    if len(words) < 4:
+def headline_tokens(doc: Doc, known_word: Callable[[str], bool]) -> set[int]:
+    """Indices of the tokens that sit in a headline-like sentence (computed once per document)."""
+    out: set[int] = set()
+    sents = doc.sents if doc.has_annotation("SENT_START") else [doc[:]]
+    for sent in sents:
+        if _headline_like(sent, known_word):
+            out.update(range(sent.start, sent.end))
+    return out
+
+
+def _headline_like(sent, known_word: Callable[[str], bool]) -> bool:
+    """A headline (`Menteri Rusia Bertemu Assad Bahas Serangan Deir Az Zor`): no final stop and
+    every ordinary word capitalised, so capitals there say nothing about names. A body sentence
+    has lower-case verbs even when it is full of names and titles."""
+    if sent.text.rstrip().endswith((".", "!", "?", '"', "”")):
         return False
-    return sum(t.text[:1].isupper() for t in words) / len(words) > 0.6
+    words = [t for t in sent if t.is_alpha and len(t.text) > 3 and known_word(t.text)]
+    return len(words) >= 2 and all(t.text[:1].isupper() for t in words)
 
 
 def find_person_cues(doc: Doc, spans: list[Found], rules: EntityRules) -> list[Found]:
@@ -444,7 +483,9 @@ def propagate_names(doc: Doc, spans: list[Found]) -> list[Found]:
         if f.label == "PER":
             parts = text[f.start:f.end].split()
             names.add(text[f.start:f.end])
-            if len(parts) >= 2 and len(parts[-1]) > 2:
+            if len(parts) >= 3 and parts[-2].lower() in NAME_PARTICLES:
+                names.add(" ".join(parts[-2:]))  # Jean-Yves Le Drian -> Le Drian
+            elif len(parts) >= 2 and len(parts[-1]) > 2:
                 names.add(parts[-1])
     if not names:
         return spans
@@ -505,9 +546,12 @@ class NerStage(Stage):
         self.process_batch([doc])
 
     def entities_for(self, sdoc: Doc, sentences: list[dict[str, int]]) -> list[dict]:
-        model = [f for f in find_model_spans(sdoc) if f.label in self.labels]
+        self.rules.headline = headline_tokens(sdoc, self.rules.known_word)
+        model = [f for f in find_model_spans(sdoc, self.rules.known_word, self.rules.headline)
+                 if f.label in self.labels]
         merged = merge_entities(sdoc, model, find_rule_spans(sdoc, self.rules),
-                                find_gazetteer_spans(sdoc, self.rules), self.rules.place_names)
+                                find_gazetteer_spans(sdoc, self.rules), self.rules.place_names,
+                                self.rules.known_word)
         merged = join_adjacent_persons(sdoc.text, sorted(merged + find_person_cues(sdoc, merged, self.rules),
                                                          key=lambda f: (f.start, f.end)))
         merged = propagate_names(sdoc, acronyms_of_organizations(sdoc.text, merged))

@@ -2,8 +2,9 @@
 
 Match-finding (`find_relations`, yielding `RelationMatch` tuples) is separate from writing
 annotations (`RelationsStage`). Token patterns run with spaCy's `Matcher`, dependency patterns
-with `DependencyMatcher`; both see each token's entity label as `token._.warta_ent` and QUOTE
-edges as `token._.warta_quote_start` / `_end`. A fact found by several patterns is kept once.
+with `DependencyMatcher`; both see each token's entity label as ENT_TYPE (the flat entities are
+written into `doc.ents`) and QUOTE edges as `token._.warta_quote_start` / `_end`. A fact found
+by several patterns is kept once.
 """
 from __future__ import annotations
 
@@ -19,8 +20,8 @@ from spacy.tokens import Doc, Token
 
 from .stage import Stage
 
-EXT = {"ent": "warta_ent", "quote_start": "warta_quote_start", "quote_end": "warta_quote_end"}
-for _name, _default in (("warta_ent", ""), ("warta_quote_start", False), ("warta_quote_end", False)):
+EXT = {"quote_start": "warta_quote_start", "quote_end": "warta_quote_end"}
+for _name, _default in (("warta_quote_start", False), ("warta_quote_end", False)):
     if not Token.has_extension(_name):
         Token.set_extension(_name, default=_default)
 SYMMETRIC = {"bertemu"}
@@ -53,7 +54,9 @@ class PatternEntry:
 
 
 def _expand(value: Any, sets: dict[str, list[str]]) -> Any:
-    """Replace "@set" references by their word lists and `_: {ent: ..}` keys by extension names."""
+    """Replace "@set" references by their word lists; `_: {ent: X}` becomes spaCy's native
+    `ENT_TYPE: X` (the stage writes the flat entities into `doc.ents`), quote edges become
+    token extensions."""
     if isinstance(value, str) and value.startswith("@"):
         return list(sets[value[1:]])
     if isinstance(value, list):
@@ -62,7 +65,11 @@ def _expand(value: Any, sets: dict[str, list[str]]) -> Any:
         out = {}
         for k, v in value.items():
             if k == "_" and isinstance(v, dict):
-                out["_"] = {EXT.get(ek, ek): _expand(ev, sets) for ek, ev in v.items()}
+                ext = {EXT[ek]: _expand(ev, sets) for ek, ev in v.items() if ek in EXT}
+                if "ent" in v:
+                    out["ENT_TYPE"] = _expand(v["ent"], sets)
+                if ext:
+                    out["_"] = ext
             else:
                 out[k] = _expand(v, sets)
         return out
@@ -101,23 +108,24 @@ class RelationMatchers:
 
 
 def mark_entities(sdoc: Doc, entities: list[dict]) -> list[Optional[int]]:
-    """Set token extensions from the entity list; return token -> flat entity index."""
+    """Write the flat entities into `doc.ents` (read by patterns as ENT_TYPE) and QUOTE edges
+    into token extensions; return token index -> flat entity index."""
     owner: list[Optional[int]] = [None] * len(sdoc)
-    for tok in sdoc:
-        tok._.warta_ent = ""
-        tok._.warta_quote_start = False
-        tok._.warta_quote_end = False
+    spans = []
     for k, ent in enumerate(entities):
-        span = sdoc.char_span(ent["start"], ent["end"], alignment_mode="expand")
+        span = sdoc.char_span(ent["start"], ent["end"], label=ent["label"], alignment_mode="expand")
         if span is None or not len(span):
             continue
         if ent["label"] == "QUOTE":
             span[0]._.warta_quote_start = True
             span[-1]._.warta_quote_end = True
             continue
-        for tok in span:
-            tok._.warta_ent = ent["label"]
-            owner[tok.i] = k
+        if any(owner[i] is not None for i in range(span.start, span.end)):
+            continue
+        spans.append(span)
+        for i in range(span.start, span.end):
+            owner[i] = k
+    sdoc.set_ents(spans, default="outside")
     return owner
 
 
@@ -212,7 +220,7 @@ def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
         if _blocked(sdoc, owner, start, end, entry.blockers):
             continue
         if end < len(sdoc) and (sdoc[end].lower_ in entry.reject_after
-                                or sdoc[end]._.warta_ent in entry.reject_after_entity):
+                                or sdoc[end].ent_type_ in entry.reject_after_entity):
             continue
         if entry.head.get("resolve") == "sole_person_in_sentence":
             head = _sole_person(entities, sentences, sdoc[start].idx)
