@@ -95,14 +95,34 @@ def read_bio(path: Path) -> Iterator[tuple[list[str], list[str]]]:
         yield words, tags
 
 
-def bio_doc(vocab, words: list[str], tags: list[str]) -> Doc:
-    tags = [t.replace("B-", "B-", 1) if t.startswith(("B-", "I-")) else "O" for t in tags]
-    fixed = []
-    for i, t in enumerate(tags):  # an I- without a preceding tag of its type starts a span
-        if t.startswith("I-") and (i == 0 or tags[i - 1][2:] != t[2:]):
-            t = "B-" + t[2:]
-        fixed.append(t)
+LABEL_MAP = {"PERSON": "PER", "PER": "PER", "ORGANISATION": "ORG", "ORGANIZATION": "ORG", "ORG": "ORG",
+             "PLACE": "LOC", "LOCATION": "LOC", "LOC": "LOC"}
+
+
+def bio_doc(vocab, words: list[str], tags: list[str], missing: frozenset[str] = frozenset()) -> Doc:
+    """A Doc with gold entities from IOB tags (labels mapped to PER/ORG/LOC). Tokens of a label
+    in `missing` are left unannotated (neither entity nor O), for datasets whose convention for
+    that label differs from idner-news-2k's."""
+    labels = [LABEL_MAP.get(t[2:], t[2:]) if t[:2] in ("B-", "I-") else "" for t in tags]
+    fixed: list = []
+    for i, (t, lab) in enumerate(zip(tags, labels)):
+        if not lab:
+            fixed.append("O")
+        elif lab in missing:
+            fixed.append(None)
+        elif t.startswith("I-") and i > 0 and labels[i - 1] == lab and fixed[-1] is not None:
+            fixed.append("I-" + lab)
+        else:
+            fixed.append("B-" + lab)
     return Doc(vocab, words=words, ents=fixed)
+
+
+# Extra NER data (decided by measurement on idner dev, see the model card): dataset path under
+# the data directory, and the labels whose convention differs from idner-news-2k (left missing).
+NER_EXTRA = {
+    "nergrit": ("indonlu-nergrit_ner-grit/train_preprocess.txt", frozenset({"LOC"})),
+    "nerui": ("indolem-ner-ui/train.01.tsv", frozenset({"LOC"})),
+}
 
 
 def _write(docs: Iterable[Doc], path: Path) -> int:
@@ -116,7 +136,7 @@ def _write(docs: Iterable[Doc], path: Path) -> int:
     return n
 
 
-def prepare(data: Path, work: Path) -> dict[str, int]:
+def prepare(data: Path, work: Path, ner_extra: Iterable[str] = ()) -> dict[str, int]:
     """Write the DocBin corpora; return sentence counts."""
     vocab = spacy.blank("id").vocab
     csui = data / "ud-indonesian-csui" / "id_csui-ud-train.conllu"
@@ -130,8 +150,11 @@ def prepare(data: Path, work: Path) -> dict[str, int]:
                              work / "syntax-dev.spacy"),
     }
     idner = data / "idner-news-2k"
-    counts["ner_train"] = _write((bio_doc(vocab, w, t) for w, t in read_bio(idner / "train.txt")),
-                                 work / "ner-train.spacy")
+    ner_docs = [bio_doc(vocab, w, t) for w, t in read_bio(idner / "train.txt")]
+    for name in ner_extra:
+        rel, missing = NER_EXTRA[name]
+        ner_docs += [bio_doc(vocab, w, t, missing) for w, t in read_bio(data / rel)]
+    counts["ner_train"] = _write(ner_docs, work / "ner-train.spacy")
     counts["ner_dev"] = _write((bio_doc(vocab, w, t) for w, t in read_bio(idner / "dev.txt")),
                                work / "ner-dev.spacy")
     return counts

@@ -1,4 +1,5 @@
-"""Build tests/gold/relations/relations.gold.jsonl from the hand labels in tests/gold/relations/*.yaml.
+"""Build tests/gold/relations/relations.gold.jsonl (and tests/gold/seeds.gold.jsonl: the seeds'
+cleaning and relation gold in one Warta JSONL) from the hand labels in tests/gold/.
 
 Usage: python scripts/build_relation_gold.py --data ../shared/data
 
@@ -18,7 +19,6 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.clean import CleanOptions, clean_text
 from pipeline.config import load_config
 from pipeline.evaluate import read_conll_bio
 from pipeline.ner import SPEECH_VERBS_RE
@@ -94,21 +94,32 @@ class Builder:
                 "entities": self.entities, "relations": self.relations}
 
 
+def kept_text(raw: str, lines: list[dict]) -> str:
+    """The gold cleaned text: title and content lines of `raw`, joined by newlines."""
+    keep = {ln["n"] for ln in lines if ln["label"] in ("title", "content")}
+    return "\n".join(line.strip() for n, line in enumerate(raw.splitlines()) if n in keep)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     args = ap.parse_args()
     cfg = load_config()
     nlp = make_nlp(cfg["tokenize"]["abbreviations"])
-    options = CleanOptions.from_config(cfg)
-    out = []
+    out, seeds = [], []
     for doc_id, by_sentence in yaml.safe_load((GOLD / "seeds.yaml").read_text(encoding="utf-8")).items():
-        text = clean_text((ROOT / "seeds" / f"{doc_id}.txt").read_text(encoding="utf-8"), options).text
+        raw = (ROOT / "seeds" / f"{doc_id}.txt").read_text(encoding="utf-8")
+        lines = json.loads((ROOT / "tests" / "gold" / "clean" / f"{doc_id}.gold.json").read_text())["lines"]
+        text = kept_text(raw, lines)
         b = Builder(doc_id, text, sentence_spans(nlp(text)))
         for si, facts in by_sentence.items():
             for label, head, tail in facts:
                 b.fact(label, head, tail, b.sentences[int(si)])
         out.append(b.record(f"seeds/{doc_id}.txt"))
+        seeds.append(dict(b.record(f"seeds/{doc_id}.txt"), tasks=["clean", "relations"], raw=raw, lines=lines))
+    with open(ROOT / "tests" / "gold" / "seeds.gold.jsonl", "w", encoding="utf-8") as fh:
+        for rec in seeds:
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
     texts = {}
     for split in ("train", "dev"):
         for d in read_conll_bio(args.data / "idner-news-2k" / f"{split}.txt"):

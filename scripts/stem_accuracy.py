@@ -4,7 +4,7 @@ Usage: python scripts/stem_accuracy.py --data ../shared/data [--json FILE]
 
 Rows are (form, lemma, upos) triples; a row is "tuning" when any of its sources is
 csui-train or gsd-dev (the only pairs the rules and exceptions were tuned on) and
-"test-only" otherwise. Scored three ways: plain Sastrawi, Warta without POS, and
+"test-only" otherwise. "(tokens)" rows weight each pair by its treebank count. Scored three ways: plain Sastrawi, Warta without POS, and
 Warta with the treebank's UPOS (what the pipeline has when its tagger runs).
 """
 from __future__ import annotations
@@ -37,14 +37,19 @@ def score(data_dir: Path) -> dict[str, dict[str, float]]:
     counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for row in rows:
         sources = set(row["sources"].split(","))
-        groups = ["all", "tuning" if sources & TUNING_SOURCES else "test-only"]
-        groups += [f"src:{s}" for s in sorted(sources)]
+        split = "tuning" if sources & TUNING_SOURCES else "test-only"
+        groups = ["all", split] + [f"src:{s}" for s in sorted(sources)]
+        weighted = [f"{split} (tokens)"]
         for name, fn in systems.items():
             ok = fn(row) == row["lemma"]
             for g in groups:
                 c = counts[(name, g)]
                 c[0] += ok
                 c[1] += 1
+            for g in weighted:  # each pair counted as often as it occurs in the treebanks
+                c = counts[(name, g)]
+                c[0] += ok * int(row["count"])
+                c[1] += int(row["count"])
     table: dict[str, dict[str, float]] = defaultdict(dict)
     for (name, group), (ok, n) in counts.items():
         table[group][name] = round(ok / n, 4)
@@ -58,11 +63,12 @@ def main() -> None:
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     table = score(args.data)
-    order = ["all", "tuning", "test-only"] + sorted(g for g in table if g.startswith("src:"))
+    order = ["all", "tuning", "test-only", "tuning (tokens)", "test-only (tokens)"]
+    order += sorted(g for g in table if g.startswith("src:"))
     names = ["sastrawi", "warta (no POS)", "warta (UPOS)"]
-    print(f"{'pairs':<16}{'n':>6}" + "".join(f"{n:>17}" for n in names))
+    print(f"{'pairs':<20}{'n':>7}" + "".join(f"{n:>17}" for n in names))
     for g in order:
-        print(f"{g:<16}{table[g]['n']:>6}" + "".join(f"{table[g][n]:>17.3f}" for n in names))
+        print(f"{g:<20}{table[g]['n']:>7}" + "".join(f"{table[g][n]:>17.3f}" for n in names))
     if args.json:
         args.json.write_text(json.dumps(table, indent=2))
 

@@ -25,9 +25,19 @@ def test_plain_sastrawi_for_regular_words(stemmer):
 
 
 def test_closed_class_words_are_kept_with_pos(stemmer):
-    assert stemmer.stem("sebagai", pos="ADP") == "sebagai"
+    assert stemmer.stem("sedangkan", pos="SCONJ") == "sedangkan"
     assert stemmer.stem("setelah", pos="SCONJ") == "setelah"
-    assert stemmer.stem("sebagai") == "bagai"  # without POS, Sastrawi decides
+    assert stemmer.stem("setelah") == "telah"  # without POS, Sastrawi decides
+
+
+def test_longer_root_preferred_when_news_uses_it(stemmer):
+    assert stemmer.stem("perbankan") == "bank"  # Sastrawi: perban
+    assert stemmer.stem("perpajakan") == "pajak"  # Sastrawi: paja
+
+
+def test_full_reduplication(stemmer):
+    assert stemmer.stem("masing-masing") == "masing"
+    assert stemmer.stem("benar-benar") == "benar"
 
 
 def test_names_keep_their_form_lowercased(stemmer):
