@@ -23,6 +23,7 @@ test: $(VENV)/.installed
 
 ## make models: retrain models/id_warta_news from the public data in $(DATA)
 models: $(VENV)/.installed
+	$(PY) -m pip install -q -e ".[train]"
 	$(VENV)/bin/warta train --data $(DATA) --out models/id_warta_news
 
 ## make bench: throughput and memory on the first $(N) articles of the CLICK-ID dump

@@ -157,6 +157,9 @@ def _train_parser(sub) -> None:
     p.add_argument("--ner-steps", type=int, default=3000)
     p.add_argument("--syntax-steps", type=int, default=2000)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--ner-extra", default="nergrit",
+                   help="comma-separated extra NER sets (nergrit, nerui) or 'none'")
+    p.add_argument("--no-vectors", action="store_true", help="skip the floret vectors")
     p.set_defaults(func=cmd_train)
 
 
@@ -167,8 +170,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     from .train import train_all
 
     out = Path(args.out)
+    extra = [] if args.ner_extra in ("", "none") else args.ner_extra.split(",")
     metrics = train_all(Path(args.data), out, out.parent / ".training", syntax_steps=args.syntax_steps,
-                        ner_steps=args.ner_steps, seed=args.seed)
+                        ner_steps=args.ner_steps, seed=args.seed, ner_extra=extra, vectors=not args.no_vectors)
     print(json.dumps(metrics, indent=2))
     return EXIT_OK
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import shutil
 import time
 from pathlib import Path
@@ -160,12 +161,69 @@ def prepare(data: Path, work: Path, ner_extra: Iterable[str] = ()) -> dict[str, 
     return counts
 
 
-def _config(pipeline: list[str], train: Path, dev: Path, max_steps: int, seed: int):
+PARA_JOIN = re.compile(r"(?<=[.!?\"”])\s*,(?=\S)|(?<=[a-z)]),(?=[A-Z\"“])")
+
+
+def repair_mojibake(text: str) -> str:
+    """CLICK-ID's xlsx-derived texts are UTF-8 read as Mac Roman (its SOURCE.txt): undo that."""
+    if "‚Ä" in text or "¬†" in text:
+        try:
+            text = text.encode("mac_roman").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            pass
+    return text.replace("_x000D_", " ")
+
+
+def write_corpus_text(data: Path, out: Path) -> int:
+    """One tokenized paragraph per line from the CLICK-ID dump (for word vectors); returns tokens."""
+    from .config import load_config
+    from .tokenize import make_nlp
+
+    nlp = make_nlp(load_config()["tokenize"]["abbreviations"])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    n = 0
+    with open(data / "news-corpus-clickid" / "articles.jsonl", encoding="utf-8") as src, \
+            open(out, "w", encoding="utf-8") as dst:
+        paras = (p.strip() for line in src for p in PARA_JOIN.split(repair_mojibake(json.loads(line)["text"])))
+        for doc in nlp.tokenizer.pipe((p for p in paras if len(p) > 20), batch_size=256):
+            words = [t.text for t in doc if not t.is_space]
+            dst.write(" ".join(words) + "\n")
+            n += len(words)
+    return n
+
+
+def build_vectors(data: Path, work: Path, dim: int = 100, bucket: int = 20000, seed: int = 0) -> Path:
+    """Floret vectors (cbow, subwords 4-5, hashed into `bucket` rows) from the CLICK-ID news dump,
+    its ',' paragraph joins split and mojibake repaired first; returns a spaCy vectors directory."""
+    import floret
+
+    corpus = work / "clickid.txt"
+    if not corpus.exists():
+        write_corpus_text(data, corpus)
+    model = floret.train_unsupervised(str(corpus), model="cbow", mode="floret", hashCount=2, bucket=bucket,
+                                      minn=4, maxn=5, dim=dim, epoch=5, thread=1, minCount=3, seed=seed)
+    raw = work / "vectors.floret"
+    model.save_floret_vectors(str(raw))
+    out = work / "vectors_model"
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-m", "spacy", "init", "vectors", "id", str(raw), str(out), "--mode", "floret"],
+                   check=True, capture_output=True)
+    return out
+
+
+def _config(pipeline: list[str], train: Path, dev: Path, max_steps: int, seed: int,
+            vectors: Optional[Path] = None):
     from spacy.cli.init_config import init_config
 
     cfg = init_config(lang="id", pipeline=pipeline, optimize="efficiency", gpu=False)
     cfg["paths"]["train"] = str(train)
     cfg["paths"]["dev"] = str(dev)
+    if vectors is not None:
+        cfg["paths"]["vectors"] = str(vectors)
+        cfg["initialize"]["vectors"] = str(vectors)
+        cfg["components"]["tok2vec"]["model"]["embed"]["include_static_vectors"] = True
     cfg["system"]["seed"] = seed
     cfg["training"]["max_epochs"] = 0
     cfg["training"]["max_steps"] = max_steps
@@ -175,14 +233,14 @@ def _config(pipeline: list[str], train: Path, dev: Path, max_steps: int, seed: i
 
 
 def train_component(pipeline: list[str], train: Path, dev: Path, out: Path, max_steps: int,
-                    seed: int = 0) -> Path:
+                    seed: int = 0, vectors: Optional[Path] = None) -> Path:
     from spacy.training.loop import train as train_loop
     from spacy.training.initialize import init_nlp
     from thinc.api import fix_random_seed
 
     fix_random_seed(seed)
     random.seed(seed)
-    cfg = _config(pipeline, train, dev, max_steps, seed)
+    cfg = _config(pipeline, train, dev, max_steps, seed, vectors)
     nlp = init_nlp(cfg)
     out.mkdir(parents=True, exist_ok=True)
     train_loop(nlp, out, stdout=__import__("sys").stdout)
@@ -341,19 +399,26 @@ def score_conllu(nlp, path: Path) -> dict:
             "lemma": round(lemma / n, 4), "uas": round(uas / n, 4), "las": round(las / n, 4)}
 
 
-def train_all(data: Path, out: Path, work: Optional[Path] = None, syntax_steps: int = 1600,
-              ner_steps: int = 3000, seed: int = 0) -> dict:
-    """The whole recipe; returns the metrics written to OUT/metrics.json."""
+def train_all(data: Path, out: Path, work: Optional[Path] = None, syntax_steps: int = 2000,
+              ner_steps: int = 3000, seed: int = 0, ner_extra: Iterable[str] = (),
+              vectors: bool = True) -> dict:
+    """The whole recipe; returns the metrics written to OUT/metrics.json (and MODEL_CARD.md)."""
     work = work or out.parent / ".training"
     started = time.time()
-    counts = prepare(data, work)
+    ner_extra = list(ner_extra)
+    counts = prepare(data, work, ner_extra)
+    vec = build_vectors(data, work, seed=seed) if vectors else None
     ner = train_component(["ner"], work / "ner-train.spacy", work / "ner-dev.spacy",
-                          work / "ner", ner_steps, seed)
+                          work / "ner", ner_steps, seed, vec)
     syntax = train_component(["morphologizer", "parser"], work / "syntax-train.spacy",
                              work / "syntax-dev.spacy", work / "syntax", syntax_steps, seed)
     assemble(syntax, ner, out)
-    metrics = {"data": counts, "seed": seed, "train_seconds": round(time.time() - started),
-               **evaluate_model(out, data)}
+    mix = "idner-news-2k train" + "".join(f" + {NER_EXTRA[n][0].split('/')[0]} ({', '.join(sorted(NER_EXTRA[n][1]))} "
+                                           f"left unannotated)" for n in ner_extra)
+    if vec is not None:
+        mix += "; NER tok2vec with floret vectors (100 dims, 20k buckets) trained on CLICK-ID"
+    metrics = {"data": counts, "seed": seed, "mix": mix, "ner_steps": ner_steps, "syntax_steps": syntax_steps,
+               "train_seconds": round(time.time() - started), **evaluate_model(out, data)}
     metrics["speed"] = measure_speed(out, data)
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
     write_model_card(out, metrics)
