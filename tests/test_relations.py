@@ -128,3 +128,21 @@ def test_evidence_spans_cover_head_and_tail(rules_only):
 def test_patterns_file_entries_are_complete():
     for e in load_patterns(PATTERNS_PATH):
         assert e.name and e.label and e.example and e.head and e.tail
+
+
+def test_a_new_relation_type_needs_only_a_file_entry(tmp_path):
+    import pipeline
+
+    base = yaml.safe_load(open(PATTERNS_PATH, encoding="utf-8"))
+    base["patterns"].append({
+        "name": "delegation_visit", "label": "menerima_delegasi", "type": "token",
+        "pattern": [{"_": {"ent": {"IN": ["PER", "ORG"]}}, "OP": "+"}, {"LOWER": "menerima"}, {"LOWER": "delegasi"},
+                    {"_": {"ent": {"IN": ["LOC", "ORG"]}}, "OP": "+"}],
+        "head": {"label": ["PER", "ORG"], "pick": "first"}, "tail": {"label": ["LOC", "ORG"], "pick": "last"},
+        "example": "Jokowi menerima delegasi Jepang di Istana.",
+    })
+    path = tmp_path / "patterns.yaml"
+    path.write_text(yaml.safe_dump(base, allow_unicode=True), encoding="utf-8")
+    annot = pipeline.load({"pipeline": {"model": None}, "clean": {"enabled": False}, "relations": {"patterns": str(path)}})
+    _, rels = annotate(annot, "Jokowi menerima delegasi Jepang di Istana.", ["Jokowi"])
+    assert ("menerima_delegasi", "Jokowi", "Jepang", "delegation_visit") in rels
