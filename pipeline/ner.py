@@ -78,6 +78,7 @@ def read_patterns(path: str | Path) -> list[dict]:
 
 PERSON_CUES_PATH = Path(__file__).parent / "lang" / "id" / "person_cues.yaml"
 TITLE_RULES_PATH = Path(__file__).parent / "lang" / "id" / "title_rules.yaml"
+GAZETTEER_RULES_PATH = Path(__file__).parent / "lang" / "id" / "gazetteer_rules.yaml"
 DASHES = {"-", "--", "---", "—", "–"}
 NAME_PARTICLES = {"al", "bin", "binti", "van", "von", "de", "der", "da", "di", "el", "ibn", "la", "le", "dos", "bt", "bin."}
 
@@ -95,6 +96,8 @@ class EntityRules:
         self.extend_after = {w.lower() for w in title_rules["extend_after"]}
         self.reject_after = {w.lower() for w in title_rules["reject_after"]}
         self.honorific_lower = {w.lower().rstrip(".") for w in cues["honorifics"]}
+        gaz_rules = yaml.safe_load(GAZETTEER_RULES_PATH.read_text(encoding="utf-8"))
+        self.place_not_after = {w.lower() for w in gaz_rules["not_after"]}
         self.known_word = lambda w: False  # set by NerStage: is the word in Sastrawi's dictionary?
         self.headline: set[int] = set()  # token indices in headline-like sentences of the current doc
         self.after_words = {w.lower() for w in cues["after_words"]}
@@ -178,6 +181,8 @@ def find_gazetteer_spans(doc: Doc, rules: EntityRules) -> list[Found]:
         if not span[0].text[:1].isupper():  # only capitalised mentions are names
             continue
         span.label_ = doc.vocab.strings[match_id].split("|")[0]
+        if span.label_ == "LOC" and s > 0 and doc[s - 1].lower_ in rules.place_not_after:
+            continue  # `pasar Tiongkok`, `pesawat Rusia`: a modifier, not a place
         spans.append(span)
     return [Found(s.start_char, s.end_char, s.label_, "gazetteer", "gazetteer") for s in filter_spans(spans)]
 
