@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional, Union
 from .config import Config
 from .document import Document
 from .html import html_to_lines
-from .io import InputError, InputRecord, Item, JsonlWriter, ReadOptions, errors_path, iter_inputs
+from .io import InputError, InputRecord, JsonlWriter, ReadOptions, errors_path, iter_inputs
 from .runner import Annotator
 
 _WORKER: Optional[Annotator] = None

@@ -157,7 +157,7 @@ def _train_parser(sub) -> None:
     p.add_argument("--ner-steps", type=int, default=3000)
     p.add_argument("--syntax-steps", type=int, default=2000)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--ner-extra", default="nergrit",
+    p.add_argument("--ner-extra", default="none",
                    help="comma-separated extra NER sets (nergrit, nerui) or 'none'")
     p.add_argument("--no-vectors", action="store_true", help="skip the floret vectors")
     p.set_defaults(func=cmd_train)

@@ -31,6 +31,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Token
 from spacy.util import filter_spans
 
+from .lang import read_lines
 from .stage import Stage
 
 for _ext in ("warta_dict", "warta_place"):
@@ -56,11 +57,6 @@ class Found:
     label: str
     source: str
     rule: str = ""
-
-
-def read_lines(path: str | Path) -> list[str]:
-    return [ln.strip() for ln in Path(path).read_text(encoding="utf-8").splitlines()
-            if ln.strip() and not ln.startswith("#")]
 
 
 def gazetteer_label(path: str | Path) -> str:

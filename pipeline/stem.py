@@ -16,6 +16,8 @@ from typing import Optional
 import yaml
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
+from .lang import read_pairs
+
 RULES_PATH = Path(__file__).parent / "lang" / "id" / "stem_rules.yaml"
 ROOT_FREQ_PATH = Path(__file__).parent / "lang" / "id" / "root_freq.tsv"
 NAME_LABELS = {"PER", "ORG", "LOC"}
@@ -23,23 +25,12 @@ NAME_LABELS = {"PER", "ORG", "LOC"}
 
 def read_root_freq(path: str | Path) -> dict[str, int]:
     """root<TAB>count lines ('#' comments)."""
-    freq: dict[str, int] = {}
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            root, _, n = line.partition("\t")
-            freq[root] = int(n)
-    return freq
+    return {root: int(n) for root, n in read_pairs(path)}
 
 
 def read_exceptions(path: str | Path) -> dict[str, str]:
     """TSV word<TAB>stem, '#' comments; words are matched lower-cased."""
-    table: dict[str, str] = {}
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        word, _, stem = line.partition("\t")
-        table[word.strip().lower()] = stem.strip()
-    return table
+    return {word.lower(): stem for word, stem in read_pairs(path)}
 
 
 class Stemmer:

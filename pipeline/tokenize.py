@@ -16,6 +16,8 @@ from spacy.symbols import ORTH
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_suffix_regex
 
+from .lang import read_pairs
+
 SENTENCE_END = {".", "!", "?", "…", "...", "?!", "!?"}
 CLOSING = {'"', "”", "’", "'", ")", "]", "»"}
 OPENING_QUOTES = {'"', "“", "‘", "'", "(", "[", "«"}
@@ -27,13 +29,7 @@ _WORD_HYPHEN_SAMPLES = ("al-Assad", "buku-bukunya", "Jean-Yves")  # must stay on
 
 def read_abbreviations(path: str | Path) -> dict[str, bool]:
     """Abbreviation -> may it end a sentence (TSV: form, end|mid)."""
-    table: dict[str, bool] = {}
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        form, _, kind = line.partition("\t")
-        table[form.strip()] = kind.strip() == "end"
-    return table
+    return {form: kind == "end" for form, kind in read_pairs(path)}
 
 
 def customize_tokenizer(nlp: Language, abbreviations: Iterable[str]) -> None:
@@ -49,15 +45,13 @@ def customize_tokenizer(nlp: Language, abbreviations: Iterable[str]) -> None:
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     suffixes = [r"-{2,}"] + list(nlp.Defaults.suffixes)
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
-    for abbr in abbreviations:
+    for abbr in abbreviations:  # spaCy splits trailing punctuation first, so "dll.," works too
         nlp.tokenizer.add_special_case(abbr, [{ORTH: abbr}])
-    # "dll.," style: the special case must also match with trailing punctuation,
-    # which spaCy handles by splitting suffixes before looking up special cases.
 
 
 def _starts_sentence_like(text: str) -> bool:
     first = text[:1]
-    return first.isupper() or first.isdigit() or text in OPENING_QUOTES or text in {"“", "‘"}
+    return first.isupper() or first.isdigit() or text in OPENING_QUOTES
 
 
 @Language.factory(
@@ -156,10 +150,8 @@ def sentence_spans(doc: Doc) -> list[dict[str, int]]:
     return spans
 
 
-WORD_RE = re.compile(r"\w", re.UNICODE)
 
-
-from .stage import Stage  # noqa: E402  (stage classes live next to the code they wrap)
+from .stage import Stage  # noqa: E402
 
 
 class TokenizeStage(Stage):

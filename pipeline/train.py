@@ -192,16 +192,17 @@ def write_corpus_text(data: Path, out: Path) -> int:
     return n
 
 
-def build_vectors(data: Path, work: Path, dim: int = 100, bucket: int = 20000, seed: int = 0) -> Path:
+def build_vectors(data: Path, work: Path, dim: int = 100, bucket: int = 20000) -> Path:
     """Floret vectors (cbow, subwords 4-5, hashed into `bucket` rows) from the CLICK-ID news dump,
-    its ',' paragraph joins split and mojibake repaired first; returns a spaCy vectors directory."""
+    its "," paragraph joins split and mojibake repaired first; one thread, so runs repeat exactly.
+    Returns a spaCy vectors directory."""
     import floret
 
     corpus = work / "clickid.txt"
     if not corpus.exists():
         write_corpus_text(data, corpus)
     model = floret.train_unsupervised(str(corpus), model="cbow", mode="floret", hashCount=2, bucket=bucket,
-                                      minn=4, maxn=5, dim=dim, epoch=5, thread=1, minCount=3, seed=seed)
+                                      minn=4, maxn=5, dim=dim, epoch=5, thread=1, minCount=3)
     raw = work / "vectors.floret"
     model.save_floret_vectors(str(raw))
     out = work / "vectors_model"
@@ -407,7 +408,7 @@ def train_all(data: Path, out: Path, work: Optional[Path] = None, syntax_steps: 
     started = time.time()
     ner_extra = list(ner_extra)
     counts = prepare(data, work, ner_extra)
-    vec = build_vectors(data, work, seed=seed) if vectors else None
+    vec = build_vectors(data, work) if vectors else None
     ner = train_component(["ner"], work / "ner-train.spacy", work / "ner-dev.spacy",
                           work / "ner", ner_steps, seed, vec)
     syntax = train_component(["morphologizer", "parser"], work / "syntax-train.spacy",

@@ -1,7 +1,6 @@
 """The shipped model: the seeds' entities (a test per seed document) and an evaluation gate
 on public dev data (skipped when ../shared/data is absent)."""
 import json
-from pathlib import Path
 
 import pytest
 
