@@ -95,9 +95,7 @@ class EntityRules:
         gaz_rules = yaml.safe_load(GAZETTEER_RULES_PATH.read_text(encoding="utf-8"))
         self.place_not_after = {w.lower() for w in gaz_rules["not_after"]}
         self.known_word = lambda w: False  # set by NerStage: is the word in Sastrawi's dictionary?
-        self.headline: set[int] = set()  # token indices in headline-like sentences of the current doc
         self.after_words = {w.lower() for w in cues["after_words"]}
-        self.honorifics = set(cues["honorifics"])
         self.not_names = set(cues["not_names"])
         self.matcher = Matcher(nlp.vocab)
         self.keep: dict[str, tuple[int, int]] = {}
@@ -279,12 +277,6 @@ def _trim(text: str, s: int, e: int) -> Optional[tuple[int, int]]:
     return (s, e) if s < e else None
 
 
-def _token_bounds(doc: Doc) -> tuple[dict[int, int], dict[int, int]]:
-    starts = {t.idx: t.i for t in doc}
-    ends = {t.idx + len(t.text): t.i for t in doc}
-    return starts, ends
-
-
 def merge_entities(doc: Doc, model: list[Found], rules: list[Found], gazetteer: list[Found],
                    place_names: set[str], known_word: Callable[[str], bool] = lambda w: False) -> list[Found]:
     """Non-overlapping PER/ORG/LOC/DATE/TIME/TITLE spans (precedence in the module docstring)."""
@@ -361,10 +353,11 @@ def _split_leading_place(doc: Doc, f: Found, place_names: set[str]) -> list[Foun
     return [f]
 
 
-def _name_run(doc: Doc, i: int, taken: bytearray, rules: EntityRules) -> Optional[tuple[int, int]]:
+def _name_run(doc: Doc, i: int, taken: bytearray, rules: EntityRules,
+              headline: set[int]) -> Optional[tuple[int, int]]:
     """Token range of capitalised, uncovered words starting at i (honorifics skipped); None when
     every word is an ordinary dictionary word (`Menteri Imigrasi`, `Fraksi`) or in a headline."""
-    if i in rules.headline:
+    if i in headline:
         return None
     while i < len(doc) and doc[i].text.rstrip(".").lower() in rules.honorific_lower:
         i += 1
@@ -400,7 +393,8 @@ def _headline_like(sent, known_word: Callable[[str], bool]) -> bool:
     return len(words) >= 2 and all(t.text[:1].isupper() for t in words)
 
 
-def find_person_cues(doc: Doc, spans: list[Found], rules: EntityRules) -> list[Found]:
+def find_person_cues(doc: Doc, spans: list[Found], rules: EntityRules,
+                     headline: frozenset[int] | set[int] = frozenset()) -> list[Found]:
     """PER for capitalised words after a TITLE chain (`Menteri Pertahanan Rusia Sergei Shoigu`) or
     after a speech word (`kata Lavrov`), where no other span is."""
     taken = bytearray(len(doc.text) + 1)
@@ -427,12 +421,12 @@ def find_person_cues(doc: Doc, spans: list[Found], rules: EntityRules) -> list[F
             break
         nxt = _next_token(doc, end, starts)
         if nxt is not None:
-            run = _name_run(doc, nxt, taken, rules)
+            run = _name_run(doc, nxt, taken, rules, headline)
             if run:
                 found.append(_per(doc, run))
     for t in doc:
         if t.lower_ in rules.after_words and t.i + 1 < len(doc):
-            run = _name_run(doc, t.i + 1, taken, rules)
+            run = _name_run(doc, t.i + 1, taken, rules, headline)
             if run and not (doc[run[0]:run[1]].text in rules.place_names):
                 found.append(_per(doc, run))
     return found
@@ -547,14 +541,14 @@ class NerStage(Stage):
         self.process_batch([doc])
 
     def entities_for(self, sdoc: Doc, sentences: list[dict[str, int]]) -> list[dict]:
-        self.rules.headline = headline_tokens(sdoc, self.rules.known_word)
-        model = [f for f in find_model_spans(sdoc, self.rules.known_word, self.rules.headline)
+        headline = headline_tokens(sdoc, self.rules.known_word)
+        model = [f for f in find_model_spans(sdoc, self.rules.known_word, headline)
                  if f.label in self.labels]
         merged = merge_entities(sdoc, model, find_rule_spans(sdoc, self.rules),
                                 find_gazetteer_spans(sdoc, self.rules), self.rules.place_names,
                                 self.rules.known_word)
-        merged = join_adjacent_persons(sdoc.text, sorted(merged + find_person_cues(sdoc, merged, self.rules),
-                                                         key=lambda f: (f.start, f.end)))
+        cues = find_person_cues(sdoc, merged, self.rules, headline)
+        merged = join_adjacent_persons(sdoc.text, sorted(merged + cues, key=lambda f: (f.start, f.end)))
         merged = propagate_names(sdoc, acronyms_of_organizations(sdoc.text, merged))
         merged += find_quotes(sdoc.text, sentences)
         merged = _no_sentence_crossing(sorted(merged, key=lambda f: (f.start, -f.end)), sentences)
