@@ -23,10 +23,14 @@ import spacy
 from spacy.tokens import Doc, DocBin
 from spacy.training import Example
 
-# UD v1 -> v2 relation renames (the legacy GSD train file predates UD v2)
+# UD v1 -> v2 relation renames (the legacy GSD train file predates UD v2); `name` becomes
+# GSD v2's flat:name. Subtypes and auxiliaries follow the GSD v2 dev file (see convert_v1_sentence).
 V1_TO_V2_DEPREL = {"dobj": "obj", "nsubjpass": "nsubj:pass", "csubjpass": "csubj:pass",
-                   "name": "flat", "mwe": "fixed", "neg": "advmod", "auxpass": "aux:pass"}
+                   "name": "flat:name", "mwe": "fixed", "neg": "advmod", "auxpass": "aux:pass"}
 PREDICATE_POS = {"VERB", "ADJ", "ADV", "AUX"}
+# tense/modal adverbs that GSD v2 annotates as AUX with relation aux
+V2_AUXILIARIES = {"akan", "telah", "dapat", "bisa", "harus", "sudah", "ingin", "mampu", "sedang",
+                  "boleh", "mau", "seharusnya"}
 
 
 def read_conllu(path: Path) -> Iterator[list[list[str]]]:
@@ -51,17 +55,25 @@ def read_conllu(path: Path) -> Iterator[list[list[str]]]:
 def convert_v1_sentence(rows: list[list[str]]) -> list[list[str]]:
     """UD v1 labels -> v2: renames, CONJ->CCONJ, copula as AUX, nmod under predicates -> obl."""
     out = [list(r) for r in rows]
+    children: dict[int, list[list[str]]] = {}
     for r in out:
+        children.setdefault(int(r[6]), []).append(r)
         if r[3] == "CONJ":
             r[3] = "CCONJ"
         if r[7] == "cop":
             r[3] = "AUX"
+        if r[7] == "advmod" and r[3] == "ADV" and r[1].lower() in V2_AUXILIARIES:
+            r[3], r[7] = "AUX", "aux"
     for r in out:
         rel = r[7]
         if rel == "nmod":
             head = int(r[6])
             if head and out[head - 1][3] in PREDICATE_POS:
                 r[7] = "obl"
+            elif r[3] == "PRON":
+                r[7] = "nmod:poss"  # rumahnya, kebijakannya
+        elif rel == "acl" and any(c[1].lower() == "yang" for c in children.get(int(r[0]), [])):
+            r[7] = "acl:relcl"  # relative clause introduced by `yang`
         else:
             r[7] = V1_TO_V2_DEPREL.get(rel, rel)
         r[2] = "_"  # no lemmas in v1
