@@ -154,3 +154,21 @@ def test_stdin_to_stdout(tmp_path):
     assert res.returncode == 0, res.stderr
     (doc,) = [json.loads(x) for x in res.stdout.splitlines()]
     assert doc["id"] == "s1" and doc["source"] == "<stdin>:1"
+
+
+def test_jsonl_field_holding_html(tmp_path, blank_annotator):
+    from pipeline.runner import Annotator
+
+    page = ("<html><body><nav><a href='/'>Beranda</a></nav><h1>Menteri Rusia Bertemu Assad</h1>"
+            "<p>Presiden Suriah Bashar al-Assad menyambut Menteri Pertahanan Rusia Sergei Shoigu di Damaskus.</p>"
+            "<div class='share'><a href='#'>Facebook</a></div></body></html>")
+    src = tmp_path / "pages.jsonl"
+    src.write_text(json.dumps({"id": "h1", "html": page, "url": "https://example.id/a"}) + "\n", encoding="utf-8")
+    cfg = dict(blank_annotator.config, input=dict(blank_annotator.config["input"], html_field="html"))
+    out = tmp_path / "o.jsonl"
+    summary = annotate_files([src], out, Annotator(cfg), progress=False)
+    (doc,) = list(read_jsonl(out))
+    assert summary.errors == 0 and doc["meta"]["url"] == "https://example.id/a"
+    assert doc["text"].splitlines() == ["Menteri Rusia Bertemu Assad",
+                                        "Presiden Suriah Bashar al-Assad menyambut Menteri Pertahanan Rusia Sergei Shoigu di Damaskus."]
+    assert {b["kind"] for b in doc["boilerplate"]} == {"nav", "share"}
