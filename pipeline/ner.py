@@ -13,8 +13,9 @@ Match-finding (`find_rule_spans`, `find_gazetteer_spans`, `find_quotes`) is kept
    (`Rusia Sergei Lavrov` -> LOC `Rusia` + PER `Sergei Lavrov`);
 4. gazetteer LOC/ORG spans fill only places no other span touches;
 5. capitalised words after a TITLE chain or a speech word become PER where nothing else is
-   (`find_person_cues`), and a person's full name or surname seen once is PER everywhere in
-   the document (`propagate_names`, which also corrects model LOC/ORG on those mentions).
+   (`find_person_cues`), a model ORG/LOC of unknown words right after a title chain becomes
+   PER (`persons_after_titles`), and a person's full name or surname seen once is PER
+   everywhere in the document (`propagate_names`, which also corrects model LOC/ORG there).
 QUOTE spans are a layer of their own: they may contain other entities, never cross a
 sentence end, and never overlap each other.
 """
@@ -457,6 +458,28 @@ def acronyms_of_organizations(text: str, spans: list[Found]) -> list[Found]:
     return out
 
 
+def persons_after_titles(doc: Doc, spans: list[Found], rules: EntityRules) -> list[Found]:
+    """A title chain is followed by a person: a model ORG/LOC right after `TITLE [ORG|LOC] [,]`
+    made only of capitalised non-dictionary words becomes PER (`juru bicara Kementrian Pertahanan
+    Rusia, Igor Konashenkov`)."""
+    out = list(spans)
+    for k, f in enumerate(out):
+        if f.label not in ("ORG", "LOC") or f.source != "model" or k == 0:
+            continue
+        j = k - 1
+        if doc.text[out[j].end:f.start].strip() not in ("", ","):
+            continue
+        if out[j].label in ("ORG", "LOC") and j > 0 and doc.text[out[j - 1].end:out[j].start].strip() == "":
+            j -= 1
+        if out[j].label != "TITLE":
+            continue
+        words = doc.text[f.start:f.end].split()
+        if len(words) >= 2 and all(w[:1].isupper() and not rules.known_word(w) for w in words) \
+                and not any(w in rules.place_names for w in words):
+            out[k] = Found(f.start, f.end, "PER", f.source, "after_title")
+    return out
+
+
 def join_adjacent_persons(text: str, spans: list[Found]) -> list[Found]:
     """`Mohammad Javad` (cue) + `Zarif` (model), separated by one space -> one PER."""
     out: list[Found] = []
@@ -549,6 +572,7 @@ class NerStage(Stage):
                                 self.rules.known_word)
         cues = find_person_cues(sdoc, merged, self.rules, headline)
         merged = join_adjacent_persons(sdoc.text, sorted(merged + cues, key=lambda f: (f.start, f.end)))
+        merged = persons_after_titles(sdoc, merged, self.rules)
         merged = propagate_names(sdoc, acronyms_of_organizations(sdoc.text, merged))
         merged += find_quotes(sdoc.text, sentences)
         merged = _no_sentence_crossing(sorted(merged, key=lambda f: (f.start, -f.end)), sentences)

