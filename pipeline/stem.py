@@ -1,9 +1,9 @@
 """Stems with PySastrawi: one cache per run, user exceptions, POS-aware rules, names protected.
 
 Order of decisions for one token:
-1. a name (inside a PER/ORG/LOC entity, or a capitalised word inside a sentence that is
+1. the exceptions file (word -> stem) wins;
+2. a name (inside a PER/ORG/LOC entity, or a capitalised word inside a sentence that is
    not in Sastrawi's dictionary) keeps its form, lower-cased;
-2. the exceptions file (word -> stem) wins;
 3. POS rules from `lang/id/stem_rules.yaml` keep lexicalised closed-class words whole;
 4. otherwise Sastrawi's stem (cached).
 """
@@ -130,10 +130,8 @@ class Stemmer:
         return self._cached(low.strip("-"))
 
 
-def is_protected_name(token, in_entity: bool, stemmer: Stemmer) -> bool:
-    """A name: inside a PER/ORG/LOC entity, or capitalised mid-sentence and unknown to Sastrawi."""
-    if in_entity:
-        return True
+def is_capitalised_unknown(token, stemmer: Stemmer) -> bool:
+    """A name by its form: capitalised inside a sentence and unknown to Sastrawi's dictionary."""
     text = token.text
     if not text[:1].isupper() or token.is_sent_start:
         return False
@@ -163,6 +161,6 @@ class StemStage(Stage):
         words = (t for t in doc.spacy_doc if not t.is_space)
         for tok, out in zip(words, doc.tokens):
             is_name = protect and (
-                tok.idx in name_chars or is_protected_name(tok, False, stemmer)
+                tok.idx in name_chars or is_capitalised_unknown(tok, stemmer)
             )
             out["stem"] = stemmer.stem(tok.text, pos=out.get("pos"), is_name=is_name)
