@@ -82,15 +82,14 @@ def load_cues(path: str) -> Cues:
 class CleanOptions:
     cues: Cues
     long_line_words: int = 12
-    short_line_words: int = 5
     min_sentence_words: int = 6
     link_density_max: float = 0.5
 
     @classmethod
     def from_config(cls, cfg: dict) -> "CleanOptions":
         c = cfg["clean"]
-        return cls(load_cues(c["cues"]), c["long_line_words"], c["short_line_words"],
-                   c["min_sentence_words"], c["link_density_max"])
+        return cls(load_cues(c["cues"]), c["long_line_words"], c["min_sentence_words"],
+                   c["link_density_max"])
 
 
 @dataclass

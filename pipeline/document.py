@@ -39,7 +39,6 @@ class Document:
     tokens: list[Span] = field(default_factory=list)
     entities: list[Span] = field(default_factory=list)
     relations: list[Span] = field(default_factory=list)
-    provided: set[str] = field(default_factory=set)
     spacy_doc: Any = None  # the spaCy Doc over `text`, shared by token-level stages
     html_hints: Optional[list[dict[str, Any]]] = None  # per raw line, when the input was HTML
 

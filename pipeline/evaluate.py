@@ -199,17 +199,40 @@ def _same_bounds(p: dict, g: dict) -> bool:
 
 def _strategy(gold: list[dict], pred: list[dict], match: Callable[[dict, dict], bool],
               partial: bool = False) -> Counts:
+    def choose(p: dict, free: list[int]) -> tuple[Optional[int], Optional[int]]:
+        near = None
+        for i in free:
+            if match(p, gold[i]) and (not partial or _overlap(p, gold[i])):
+                return i, None
+            if near is None and _overlap(p, gold[i]):
+                near = i
+        return None, near
+    return _tally(gold, pred, choose, partial)
+
+
+def _type_strategy(gold: list[dict], pred: list[dict]) -> Counts:
+    def choose(p: dict, free: list[int]) -> tuple[Optional[int], Optional[int]]:
+        best, best_dist, wrong = None, None, None
+        for i in free:
+            g = gold[i]
+            if not _overlap(p, g):
+                continue
+            if g["label"] == p["label"]:
+                dist = abs(p["start"] - g["start"]) + abs(p["end"] - g["end"])
+                if best_dist is None or dist < best_dist:
+                    best, best_dist = i, dist
+            elif wrong is None:
+                wrong = i
+        return best, wrong
+    return _tally(gold, pred, choose, partial=False)
+
+
+def _tally(gold: list[dict], pred: list[dict],
+           choose: Callable[[dict, list[int]], tuple[Optional[int], Optional[int]]], partial: bool) -> Counts:
+    """Shared bookkeeping: `choose` returns (matched gold, overlapping gold) among unmatched ones."""
     c, matched = Counts(), set()
     for p in pred:
-        hit, near = None, None
-        for i, g in enumerate(gold):
-            if i in matched:
-                continue
-            if match(p, g) and (not partial or _overlap(p, g)):
-                hit = i
-                break
-            if near is None and _overlap(p, g):
-                near = i
+        hit, near = choose(p, [i for i in range(len(gold)) if i not in matched])
         if hit is not None:
             c.cor += 1
             matched.add(hit)
@@ -219,31 +242,6 @@ def _strategy(gold: list[dict], pred: list[dict], match: Callable[[dict, dict], 
             else:
                 c.inc += 1
             matched.add(near)
-        else:
-            c.spu += 1
-    c.mis += len(gold) - len(matched)
-    return c
-
-
-def _type_strategy(gold: list[dict], pred: list[dict]) -> Counts:
-    c, matched = Counts(), set()
-    for p in pred:
-        best, best_dist, wrong = None, None, None
-        for i, g in enumerate(gold):
-            if i in matched or not _overlap(p, g):
-                continue
-            if g["label"] == p["label"]:
-                dist = abs(p["start"] - g["start"]) + abs(p["end"] - g["end"])
-                if best_dist is None or dist < best_dist:
-                    best, best_dist = i, dist
-            elif wrong is None:
-                wrong = i
-        if best is not None:
-            c.cor += 1
-            matched.add(best)
-        elif wrong is not None:
-            c.inc += 1
-            matched.add(wrong)
         else:
             c.spu += 1
     c.mis += len(gold) - len(matched)

@@ -121,8 +121,6 @@ class Annotator:
                     d.text = d.raw
         for stage in self.stages:
             stage.process_batch(docs)
-            for d in docs:
-                d.provided |= stage.provides
         return docs
 
     def to_dict(self, doc: Document) -> dict[str, Any]:
