@@ -154,11 +154,13 @@ def _train_parser(sub) -> None:
                        description="Train models/id_warta_news from ../shared/data (see pipeline/train.py).")
     p.add_argument("--data", required=True, help="the shared data directory")
     p.add_argument("--out", default="models/id_warta_news")
-    p.add_argument("--ner-steps", type=int, default=3000)
+    p.add_argument("--ner-steps", type=int, default=2000, help="steps on idner-news-2k train (stage 2)")
+    p.add_argument("--ner-mix-steps", type=int, default=4000, help="steps on the mixed NER data (stage 1)")
     p.add_argument("--syntax-steps", type=int, default=2000)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--ner-extra", default="none",
-                   help="comma-separated extra NER sets (nergrit, nerui) or 'none'")
+    p.add_argument("--ner-extra", default="nerui,nergrit,nerp",
+                   help="comma-separated extra NER sets for stage 1 (nerui, nergrit, nerp) or 'none' "
+                        "(then NER is trained on idner-news-2k train alone)")
     p.add_argument("--no-vectors", action="store_true", help="skip the floret vectors")
     p.set_defaults(func=cmd_train)
 
@@ -172,7 +174,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     out = Path(args.out)
     extra = [] if args.ner_extra in ("", "none") else args.ner_extra.split(",")
     metrics = train_all(Path(args.data), out, out.parent / ".training", syntax_steps=args.syntax_steps,
-                        ner_steps=args.ner_steps, seed=args.seed, ner_extra=extra, vectors=not args.no_vectors)
+                        ner_steps=args.ner_steps, ner_mix_steps=args.ner_mix_steps, seed=args.seed, ner_extra=extra, vectors=not args.no_vectors)
     print(json.dumps(metrics, indent=2))
     return EXIT_OK
 

@@ -1,7 +1,9 @@
 """POS, morphology, lemmas and dependencies from the trained spaCy model.
 
-Without a model (or for components it lacks) lemmas come from spaCy's Indonesian
-lookup table (spacy-lookups-data) and POS/dependencies stay null.
+Lemmas come from the model's trained lemmatizer when the package has one (`warta train` keeps
+it only if it beats the lookup table on GSD dev), lowercased; otherwise, and without a model,
+from spaCy's Indonesian lookup table (spacy-lookups-data). Without a model POS and
+dependencies stay null.
 """
 from __future__ import annotations
 
@@ -65,7 +67,7 @@ class TagStage(Stage):
                 if morph:
                     out["morph"] = morph
             if self.has_lemmatizer and tok.lemma_:
-                out["lemma"] = tok.lemma_
+                out["lemma"] = tok.lemma_.lower()  # lowercase like the lookup table
             else:
                 out["lemma"] = lookup_lemma(tok.text, self.lookup)
             if self.has_parser:

@@ -4,7 +4,11 @@
 
 1. syntax: UD Indonesian CSUI train + GSD train (legacy UD v1 file converted to v2 labels);
    dev = GSD dev. Components: tok2vec (CNN), morphologizer (UPOS + feats), parser.
-2. NER: idner-news-2k train (PER/ORG/LOC); dev = idner-news-2k dev.
+2. NER, in two stages over a tok2vec that also reads floret vectors trained on the CLICK-ID
+   news dump: (a) idner-news-2k train plus the extra news NER sets (NER UI fold-1 train,
+   NERGrit train+valid, NERP train; labels mapped to PER/ORG/LOC, sentences that overlap
+   idner-news-2k dev dropped), then (b) fine-tuning on idner-news-2k train alone, so the
+   model ends on idner's conventions. Dev = idner-news-2k dev.
 3. Both are assembled into one pipeline (NER keeps its own tok2vec), evaluated on the dev
    sets and on the UD test sets, and written with `metrics.json` and a model card.
 Test splits are only scored, never trained or tuned on.
@@ -76,7 +80,7 @@ def convert_v1_sentence(rows: list[list[str]]) -> list[list[str]]:
             r[7] = "acl:relcl"  # relative clause introduced by `yang`
         else:
             r[7] = V1_TO_V2_DEPREL.get(rel, rel)
-        r[2] = "_"  # no lemmas in v1
+        r[2] = "_"  # no lemmas in v1 (left missing for the lemmatizer)
     return out
 
 
@@ -87,7 +91,7 @@ def conllu_doc(vocab, rows: list[list[str]]) -> Doc:
     deps = ["ROOT" if r[6] == "0" else r[7] for r in rows]
     morphs = [r[5] if r[5] != "_" else "" for r in rows]
     return Doc(vocab, words=words, spaces=spaces, pos=[r[3] for r in rows], heads=heads,
-               deps=deps, morphs=morphs, lemmas=[r[2] if r[2] != "_" else r[1] for r in rows],
+               deps=deps, morphs=morphs, lemmas=[r[2] if r[2] != "_" else "" for r in rows],
                sent_starts=[True] + [False] * (len(rows) - 1))
 
 
@@ -108,15 +112,16 @@ def read_bio(path: Path) -> Iterator[tuple[list[str], list[str]]]:
         yield words, tags
 
 
-LABEL_MAP = {"PERSON": "PER", "PER": "PER", "ORGANISATION": "ORG", "ORGANIZATION": "ORG", "ORG": "ORG",
-             "PLACE": "LOC", "LOCATION": "LOC", "LOC": "LOC"}
+LABEL_MAP = {"PERSON": "PER", "PER": "PER", "PPL": "PER",
+             "ORGANISATION": "ORG", "ORGANIZATION": "ORG", "ORG": "ORG", "IND": "ORG",
+             "PLACE": "LOC", "LOCATION": "LOC", "LOC": "LOC", "PLC": "LOC"}
 
 
 def bio_doc(vocab, words: list[str], tags: list[str], missing: frozenset[str] = frozenset()) -> Doc:
-    """A Doc with gold entities from IOB tags (labels mapped to PER/ORG/LOC). Tokens of a label
-    in `missing` are left unannotated (neither entity nor O), for datasets whose convention for
-    that label differs from idner-news-2k's."""
-    labels = [LABEL_MAP.get(t[2:], t[2:]) if t[:2] in ("B-", "I-") else "" for t in tags]
+    """A Doc with gold entities from IOB tags, labels mapped to PER/ORG/LOC (others, such as
+    NERP's events, become O as in idner-news-2k). Tokens of a label in `missing` are left
+    unannotated (neither entity nor O)."""
+    labels = [LABEL_MAP.get(t[2:], "") if t[:2] in ("B-", "I-") else "" for t in tags]
     fixed: list = []
     for i, (t, lab) in enumerate(zip(tags, labels)):
         if not lab:
@@ -130,12 +135,27 @@ def bio_doc(vocab, words: list[str], tags: list[str], missing: frozenset[str] = 
     return Doc(vocab, words=words, ents=fixed)
 
 
-# Extra NER data (decided by measurement on idner dev, see the model card): dataset path under
-# the data directory, and the labels whose convention differs from idner-news-2k (left missing).
+# Extra news NER data for the first NER stage (chosen by measurement on idner dev, see the
+# README): name -> files under the data directory. Only train/valid splits, never a test split.
 NER_EXTRA = {
-    "nergrit": ("indonlu-nergrit_ner-grit/train_preprocess.txt", frozenset({"LOC"})),
-    "nerui": ("indolem-ner-ui/train.01.tsv", frozenset({"LOC"})),
+    "nerui": ("indolem-ner-ui/train.01.tsv",),
+    "nergrit": ("indonlu-nergrit_ner-grit/train_preprocess.txt", "indonlu-nergrit_ner-grit/valid_preprocess.txt"),
+    "nerp": ("indonlu-nerp_ner-prosa/train_preprocess.filtered.txt",),
 }
+DEFAULT_NER_EXTRA = ("nerui", "nergrit", "nerp")
+
+
+def ngrams(words: list[str], n: int = 6) -> set[tuple[str, ...]]:
+    """Lowercased token n-grams of a sentence (the whole sentence when it is shorter)."""
+    low = [w.lower() for w in words]
+    return {tuple(low[i:i + n]) for i in range(max(1, len(low) - n + 1))}
+
+
+def overlaps(words: list[str], held: set[tuple[str, ...]], share: float = 0.2) -> bool:
+    """Whether at least `share` of a sentence's 6-grams occur in `held` (the idner dev set:
+    NERP and idner-news-2k come from the same underlying news corpus)."""
+    grams = ngrams(words)
+    return len(grams & held) >= share * len(grams)
 
 
 def _write(docs: Iterable[Doc], path: Path) -> int:
@@ -164,12 +184,21 @@ def prepare(data: Path, work: Path, ner_extra: Iterable[str] = ()) -> dict[str, 
     }
     idner = data / "idner-news-2k"
     ner_docs = [bio_doc(vocab, w, t) for w, t in read_bio(idner / "train.txt")]
-    for name in ner_extra:
-        rel, missing = NER_EXTRA[name]
-        ner_docs += [bio_doc(vocab, w, t, missing) for w, t in read_bio(data / rel)]
     counts["ner_train"] = _write(ner_docs, work / "ner-train.spacy")
-    counts["ner_dev"] = _write((bio_doc(vocab, w, t) for w, t in read_bio(idner / "dev.txt")),
-                               work / "ner-dev.spacy")
+    dev = list(read_bio(idner / "dev.txt"))
+    counts["ner_dev"] = _write((bio_doc(vocab, w, t) for w, t in dev), work / "ner-dev.spacy")
+    held = set().union(*(ngrams(w) for w, _ in dev))
+    extra_docs, dropped = [], 0
+    for name in ner_extra:
+        for rel in NER_EXTRA[name]:
+            for w, t in read_bio(data / rel):
+                if overlaps(w, held):
+                    dropped += 1
+                else:
+                    extra_docs.append(bio_doc(vocab, w, t))
+    if extra_docs:
+        counts["ner_extra"] = _write(ner_docs + extra_docs, work / "ner-mix.spacy") - len(ner_docs)
+        counts["ner_extra_dropped_dev_overlap"] = dropped
     return counts
 
 
@@ -227,7 +256,9 @@ def build_vectors(data: Path, work: Path, dim: int = 100, bucket: int = 20000) -
 
 
 def _config(pipeline: list[str], train: Path, dev: Path, max_steps: int, seed: int,
-            vectors: Optional[Path] = None):
+            vectors: Optional[Path] = None, source: Optional[Path] = None):
+    """spaCy's CPU "efficiency" config for `pipeline`, with parameter averaging, optional static
+    vectors, and (`source`) every component taken from an earlier model to fine-tune it."""
     from spacy.cli.init_config import init_config
 
     cfg = init_config(lang="id", pipeline=pipeline, optimize="efficiency", gpu=False)
@@ -237,27 +268,42 @@ def _config(pipeline: list[str], train: Path, dev: Path, max_steps: int, seed: i
         cfg["paths"]["vectors"] = str(vectors)
         cfg["initialize"]["vectors"] = str(vectors)
         cfg["components"]["tok2vec"]["model"]["embed"]["include_static_vectors"] = True
+    if source is not None:
+        for name in ["tok2vec", *pipeline]:
+            cfg["components"][name] = {"source": str(source)}
     cfg["system"]["seed"] = seed
     cfg["training"]["max_epochs"] = 0
     cfg["training"]["max_steps"] = max_steps
     cfg["training"]["patience"] = max_steps
     cfg["training"]["eval_frequency"] = 200
+    cfg["training"]["optimizer"]["use_averages"] = True
     return cfg
 
 
 def train_component(pipeline: list[str], train: Path, dev: Path, out: Path, max_steps: int,
-                    seed: int = 0, vectors: Optional[Path] = None) -> Path:
+                    seed: int = 0, vectors: Optional[Path] = None, source: Optional[Path] = None) -> Path:
+    """Train `pipeline` (with its own tok2vec) and return the best checkpoint on `dev`."""
     from spacy.training.loop import train as train_loop
     from spacy.training.initialize import init_nlp
     from thinc.api import fix_random_seed
 
     fix_random_seed(seed)
     random.seed(seed)
-    cfg = _config(pipeline, train, dev, max_steps, seed, vectors)
+    cfg = _config(pipeline, train, dev, max_steps, seed, vectors, source)
     nlp = init_nlp(cfg)
     out.mkdir(parents=True, exist_ok=True)
     train_loop(nlp, out, stdout=__import__("sys").stdout)
     return out / "model-best"
+
+
+def train_ner(work: Path, steps: int, seed: int, vectors: Optional[Path], mix_steps: int = 0) -> Path:
+    """NER: with `mix_steps`, first train on the mixed corpus, then fine-tune that model on
+    idner-news-2k train alone; otherwise train on idner-news-2k train directly."""
+    train, dev = work / "ner-train.spacy", work / "ner-dev.spacy"
+    source = None
+    if mix_steps and (work / "ner-mix.spacy").exists():
+        source = train_component(["ner"], work / "ner-mix.spacy", dev, work / "ner-mix", mix_steps, seed, vectors)
+    return train_component(["ner"], train, dev, work / "ner", steps, seed, vectors, source)
 
 
 def assemble(syntax_dir: Path, ner_dir: Path, out: Path) -> spacy.Language:
@@ -340,10 +386,18 @@ def write_model_card(out: Path, metrics: dict) -> None:
     rows = "\n".join(f"| {lab} | {v['p']:.3f} | {v['r']:.3f} | {v['f']:.3f} |"
                      for lab, v in sorted(ner["per_type"].items()))
     ud = "\n".join(
-        f"| {name} | {m['tokens']} | {m['upos']:.3f} | {m['ufeats']:.3f} | {m['lemma']:.3f} | {m['uas']:.3f} | {m['las']:.3f} |"
+        f"| {name} | {m['tokens']} | {m['upos']:.3f} | {m['ufeats']:.3f} | {m['lemma']:.3f} | "
+        f"{m.get('lemma_lookup', m['lemma']):.3f} | {m['uas']:.3f} | {m['las']:.3f} |"
         for name, m in metrics.items() if name in UD_SETS)
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file()) / 2 ** 20
     speed = metrics.get("speed", {})
+    lem = metrics.get("lemmatizer") or {}
+    lemma_note = ("`lemma` is the trained lemmatizer (edit trees, trained on CSUI train lemmas; it beat "
+                  f"the lookup table on GSD dev, {lem['gsd_dev_model']:.3f} vs {lem['gsd_dev_lookup']:.3f}, "
+                  "so Warta uses it)" if lem.get("kept") else
+                  "`lemma` is spaCy's lookup table, which Warta uses" +
+                  (f" (the trained lemmatizer scored {lem['gsd_dev_model']:.3f} vs {lem['gsd_dev_lookup']:.3f} "
+                   "on GSD dev and was dropped)" if lem else "")) + "; lemmas compared case-insensitively."
     card = f"""# id_warta_news {metrics.get('version', '0.1.0')}
 
 Warta's Indonesian news pipeline for spaCy: tok2vec (CNN) + morphologizer (UPOS + feats) +
@@ -358,6 +412,7 @@ Rebuild with `warta train --data ../shared/data` (or `make models`): seed {metri
 | syntax train | UD Indonesian CSUI train + legacy GSD train (UD v1, labels converted to v2 by `pipeline/train.py`) | {metrics['data']['syntax_train']} |
 | syntax dev | UD Indonesian GSD dev | {metrics['data']['syntax_dev']} |
 | NER train | idner-news-2k train (news, PER/ORG/LOC) | {metrics['data']['ner_train']} |
+| NER stage 1 extra | NER UI fold-1 train, NERGrit train + valid, NERP train (see mix) | {metrics['data'].get('ner_extra', 0)} |
 | NER dev | idner-news-2k dev | {metrics['data']['ner_dev']} |
 
 Mix: {metrics.get('mix', 'idner-news-2k train only')}.
@@ -372,9 +427,11 @@ No test split was used for training or tuning; test sets are only scored below.
 Target was micro F1 >= .88 (IndoBERT-CRF reaches about .91 on the test split); see the README
 for what was tried.
 
-## Syntax (gold tokens; lemma = spaCy's lookup table, which Warta uses)
-| set | tokens | UPOS | UFeats | lemma | UAS | LAS |
-|---|---|---|---|---|---|---|
+## Syntax (gold tokens)
+{lemma_note}
+
+| set | tokens | UPOS | UFeats | lemma | lemma (lookup) | UAS | LAS |
+|---|---|---|---|---|---|---|---|
 {ud}
 
 Anchor: Stanza's GSD model, UPOS 94.16, LAS 80.83 (trained on GSD v2 train, which is not available here).
@@ -385,17 +442,21 @@ Size on disk: {size:.1f} MB.
 
 ## Licenses
 UD Indonesian CSUI and GSD: CC BY-SA 4.0; legacy GSD (via id-openie, MIT repository, UD annotations
-CC BY-SA 4.0); idner-news-2k: MIT. The model inherits CC BY-SA 4.0 (share-alike) from the UD data.
+CC BY-SA 4.0); idner-news-2k: MIT; NERGrit and NERP (IndoNLU): MIT (NERGRIT asks that its contributors
+and license be kept: see its README); NER UI (IndoLEM): no license stated, research use. The model inherits CC BY-SA 4.0 (share-alike) from the UD data.
 """
     (out / "MODEL_CARD.md").write_text(card, encoding="utf-8")
 
 
 def score_conllu(nlp, path: Path) -> dict:
-    """UPOS, UFeats, lemma, UAS, LAS on gold tokenization (CoNLL-U)."""
-    n = upos = feats = lemma = uas = las = 0
+    """UPOS, UFeats, lemma, UAS, LAS on gold tokenization (CoNLL-U). `lemma` is what Warta
+    outputs (the model's lemmatizer when the pipeline has one, else the lookup table) and
+    `lemma_lookup` the lookup table alone; lemmas are compared case-insensitively."""
+    n = upos = feats = lemma = lemma_table = uas = las = 0
     from .tag import lemma_lookup, lookup_lemma
 
     table = lemma_lookup()
+    has_lemmatizer = "trainable_lemmatizer" in nlp.pipe_names
     for rows in read_conllu(path):
         doc = Doc(nlp.vocab, words=[r[1] for r in rows])
         for name, proc in nlp.pipeline:
@@ -405,40 +466,71 @@ def score_conllu(nlp, path: Path) -> dict:
             n += 1
             upos += tok.pos_ == r[3]
             feats += (str(tok.morph) or "_") == r[5]
-            lemma += lookup_lemma(tok.text, table) == r[2].lower()
+            looked_up = lookup_lemma(tok.text, table) == r[2].lower()
+            lemma_table += looked_up
+            lemma += (tok.lemma_.lower() == r[2].lower()) if has_lemmatizer else looked_up
             gold_head = int(r[6]) - 1 if r[6] != "0" else tok.i
             head_ok = tok.head.i == gold_head
             uas += head_ok
             gold_dep = "ROOT" if r[6] == "0" else r[7]
             las += head_ok and tok.dep_ == gold_dep
     return {"tokens": n, "upos": round(upos / n, 4), "ufeats": round(feats / n, 4),
-            "lemma": round(lemma / n, 4), "uas": round(uas / n, 4), "las": round(las / n, 4)}
+            "lemma": round(lemma / n, 4), "lemma_lookup": round(lemma_table / n, 4),
+            "uas": round(uas / n, 4), "las": round(las / n, 4)}
+
+
+def keep_lemmatizer_if_better(model_dir: Path, data: Path) -> dict:
+    """Drop the trained lemmatizer from the package unless it beats spaCy's lookup table on
+    GSD dev; return that comparison."""
+    nlp = spacy.load(model_dir)
+    if "trainable_lemmatizer" not in nlp.pipe_names:
+        return {}
+    scores = score_conllu(nlp, data.joinpath(*UD_SETS["gsd_dev"]))
+    decision = {"gsd_dev_model": scores["lemma"], "gsd_dev_lookup": scores["lemma_lookup"],
+                "kept": scores["lemma"] > scores["lemma_lookup"]}
+    if not decision["kept"]:
+        nlp.remove_pipe("trainable_lemmatizer")
+        shutil.rmtree(model_dir)
+        nlp.to_disk(model_dir)
+    return decision
 
 
 def train_all(data: Path, out: Path, work: Optional[Path] = None, syntax_steps: int = 2000,
-              ner_steps: int = 3000, seed: int = 0, ner_extra: Iterable[str] = (),
-              vectors: bool = True) -> dict:
+              ner_steps: int = 2000, ner_mix_steps: int = 4000, seed: int = 0,
+              ner_extra: Iterable[str] = DEFAULT_NER_EXTRA, vectors: bool = True) -> dict:
     """The whole recipe; returns the metrics written to OUT/metrics.json (and MODEL_CARD.md)."""
     work = work or out.parent / ".training"
     started = time.time()
     ner_extra = list(ner_extra)
     counts = prepare(data, work, ner_extra)
     vec = build_vectors(data, work) if vectors else None
-    ner = train_component(["ner"], work / "ner-train.spacy", work / "ner-dev.spacy",
-                          work / "ner", ner_steps, seed, vec)
-    syntax = train_component(["morphologizer", "parser"], work / "syntax-train.spacy",
+    ner = train_ner(work, ner_steps, seed, vec, ner_mix_steps if ner_extra else 0)
+    syntax = train_component(["morphologizer", "parser", "trainable_lemmatizer"], work / "syntax-train.spacy",
                              work / "syntax-dev.spacy", work / "syntax", syntax_steps, seed)
     assemble(syntax, ner, out)
-    mix = "idner-news-2k train" + "".join(f" + {NER_EXTRA[n][0].split('/')[0]} ({', '.join(sorted(NER_EXTRA[n][1]))} "
-                                           f"left unannotated)" for n in ner_extra)
-    if vec is not None:
-        mix += "; NER tok2vec with floret vectors (100 dims, 20k buckets) trained on CLICK-ID"
-    metrics = {"data": counts, "seed": seed, "mix": mix, "ner_steps": ner_steps, "syntax_steps": syntax_steps,
-               "train_seconds": round(time.time() - started), **evaluate_model(out, data)}
+    lemmatizer = keep_lemmatizer_if_better(out, data)
+    metrics = {"data": counts, "seed": seed, "mix": describe_mix(ner_extra, vec is not None),
+               "ner_steps": ner_steps, "ner_mix_steps": ner_mix_steps if ner_extra else 0,
+               "syntax_steps": syntax_steps, "lemmatizer": lemmatizer,
+               "train_seconds": round(time.time() - started),
+               **evaluate_model(out, data)}
     metrics["speed"] = measure_speed(out, data)
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
     write_model_card(out, metrics)
     return metrics
+
+
+def describe_mix(ner_extra: list[str], vectors: bool) -> str:
+    """One sentence on the NER data and features, for the model card."""
+    if ner_extra:
+        sets = ", ".join(rel.split("/")[0] for n in ner_extra for rel in NER_EXTRA[n][:1])
+        mix = (f"stage 1: idner-news-2k train + {sets} (labels mapped to PER/ORG/LOC, sentences "
+               f"overlapping idner-news-2k dev dropped); stage 2: fine-tuned on idner-news-2k train alone")
+    else:
+        mix = "idner-news-2k train"
+    if vectors:
+        mix += "; NER tok2vec with floret vectors (100 dims, 20k buckets) trained on CLICK-ID"
+    return mix + "; parameter averaging"
 
 
 def refresh_metrics(out: Path, data: Path) -> dict:
