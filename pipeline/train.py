@@ -27,6 +27,8 @@ import spacy
 from spacy.tokens import Doc, DocBin
 from spacy.training import Example
 
+from .ud_eval import METRICS as RAW_METRICS
+
 # UD v1 -> v2 relation renames (the legacy GSD train file predates UD v2); `name` becomes
 # GSD v2's flat:name. Subtypes and auxiliaries follow the GSD v2 dev file (see convert_v1_sentence).
 V1_TO_V2_DEPREL = {"dobj": "obj", "nsubjpass": "nsubj:pass", "csubjpass": "csubj:pass",
@@ -222,14 +224,16 @@ def write_corpus_text(data: Path, out: Path) -> int:
 
     nlp = make_nlp(load_config()["tokenize"]["abbreviations"])
     out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial")  # renamed when complete: a killed run leaves no stub
     n = 0
     with open(data / "news-corpus-clickid" / "articles.jsonl", encoding="utf-8") as src, \
-            open(out, "w", encoding="utf-8") as dst:
+            open(partial, "w", encoding="utf-8") as dst:
         paras = (p.strip() for line in src for p in PARA_JOIN.split(repair_mojibake(json.loads(line)["text"])))
         for doc in nlp.tokenizer.pipe((p for p in paras if len(p) > 20), batch_size=256):
             words = [t.text for t in doc if not t.is_space]
             dst.write(" ".join(words) + "\n")
             n += len(words)
+    partial.replace(out)
     return n
 
 
@@ -349,13 +353,18 @@ def score_ner_dev(nlp, data: Path) -> dict:
 
 
 def evaluate_model(model_dir: Path, data: Path, ud_sets: Iterable[str] = tuple(UD_SETS)) -> dict:
-    """NER on idner dev and syntax on the UD sets (gold tokens), for the model card."""
+    """NER on idner dev and syntax on the UD sets, with gold tokens (the model alone) and from
+    raw text (Warta's tokenizer and sentence splitter, CoNLL 2018-style F1), for the model card."""
+    from .ud_eval import score_raw_text, syntax_annotator
+
     nlp = spacy.load(model_dir)
-    results: dict = {"ner_idner_dev": score_ner_dev(nlp, data)}
+    results: dict = {"ner_idner_dev": score_ner_dev(nlp, data), "raw_text": {}}
+    annotate = syntax_annotator(model_dir.resolve())
     for name in ud_sets:
         path = data.joinpath(*UD_SETS[name])
         if path.exists():
             results[name] = score_conllu(nlp, path)
+            results["raw_text"][name] = score_raw_text(path, annotate)
     return results
 
 
@@ -389,6 +398,8 @@ def write_model_card(out: Path, metrics: dict) -> None:
         f"| {name} | {m['tokens']} | {m['upos']:.3f} | {m['ufeats']:.3f} | {m['lemma']:.3f} | "
         f"{m.get('lemma_lookup', m['lemma']):.3f} | {m['uas']:.3f} | {m['las']:.3f} |"
         for name, m in metrics.items() if name in UD_SETS)
+    raw = "\n".join(f"| {name} | " + " | ".join(f"{m[k]:.3f}" for k in RAW_METRICS) + " |"
+                    for name, m in metrics.get("raw_text", {}).items())
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file()) / 2 ** 20
     speed = metrics.get("speed", {})
     lem = metrics.get("lemmatizer") or {}
@@ -434,7 +445,16 @@ for what was tried.
 |---|---|---|---|---|---|---|---|
 {ud}
 
-Anchor: Stanza's GSD model, UPOS 94.16, LAS 80.83 (trained on GSD v2 train, which is not available here).
+From raw text (the treebank's `# text`, 10 sentences per document, Warta's tokenizer, sentence
+splitter and this model; F1 after aligning tokens by character span, as in the CoNLL 2018 shared
+task; multiword tokens such as `rumahnya` are not split by Warta, so their words count as missed):
+
+| set | Tokens | Sentences | Words | UPOS | UFeats | Lemma | UAS | LAS |
+|---|---|---|---|---|---|---|---|---|
+{raw}
+
+Anchor: Stanza's GSD model from raw text, UPOS 94.16, LAS 80.83 (trained on GSD v2 train, which
+is not available here).
 
 ## Speed and size
 {f"Whole Warta pipeline (clean, tokenize, tag, ner, stem, relations), one process: {speed['words_per_s']:,.0f} words/s, {speed['docs_per_s']:.1f} documents/s on {speed['docs']} CLICK-ID articles ({speed['machine']})." if speed else "Speed: see `bench/throughput.py` in the README."}
