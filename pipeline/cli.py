@@ -174,7 +174,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     out = Path(args.out)
     extra = [] if args.ner_extra in ("", "none") else args.ner_extra.split(",")
     metrics = train_all(Path(args.data), out, out.parent / ".training", syntax_steps=args.syntax_steps,
-                        ner_steps=args.ner_steps, ner_mix_steps=args.ner_mix_steps, seed=args.seed, ner_extra=extra, vectors=not args.no_vectors)
+                        ner_steps=args.ner_steps, ner_mix_steps=args.ner_mix_steps, seed=args.seed,
+                        ner_extra=extra, vectors=not args.no_vectors)
     print(json.dumps(metrics, indent=2))
     return EXIT_OK
 

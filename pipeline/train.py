@@ -119,18 +119,15 @@ LABEL_MAP = {"PERSON": "PER", "PER": "PER", "PPL": "PER",
              "PLACE": "LOC", "LOCATION": "LOC", "LOC": "LOC", "PLC": "LOC"}
 
 
-def bio_doc(vocab, words: list[str], tags: list[str], missing: frozenset[str] = frozenset()) -> Doc:
+def bio_doc(vocab, words: list[str], tags: list[str]) -> Doc:
     """A Doc with gold entities from IOB tags, labels mapped to PER/ORG/LOC (others, such as
-    NERP's events, become O as in idner-news-2k). Tokens of a label in `missing` are left
-    unannotated (neither entity nor O)."""
+    NERP's events, become O as in idner-news-2k); a stray I- tag starts an entity."""
     labels = [LABEL_MAP.get(t[2:], "") if t[:2] in ("B-", "I-") else "" for t in tags]
-    fixed: list = []
+    fixed: list[str] = []
     for i, (t, lab) in enumerate(zip(tags, labels)):
         if not lab:
             fixed.append("O")
-        elif lab in missing:
-            fixed.append(None)
-        elif t.startswith("I-") and i > 0 and labels[i - 1] == lab and fixed[-1] is not None:
+        elif t.startswith("I-") and i > 0 and labels[i - 1] == lab:
             fixed.append("I-" + lab)
         else:
             fixed.append("B-" + lab)
@@ -467,8 +464,9 @@ Size on disk: {size:.1f} MB.
 
 ## Licenses
 UD Indonesian CSUI and GSD: CC BY-SA 4.0; legacy GSD (via id-openie, MIT repository, UD annotations
-CC BY-SA 4.0); idner-news-2k: MIT; NERGrit and NERP (IndoNLU): MIT (NERGRIT asks that its contributors
-and license be kept: see its README); NER UI (IndoLEM): no license stated, research use. The model inherits CC BY-SA 4.0 (share-alike) from the UD data.
+CC BY-SA 4.0); idner-news-2k: MIT; NERGrit and NERP (IndoNLU): MIT (NERGRIT asks that its
+contributors and license be kept: see its README); NER UI (IndoLEM): no license stated, research
+use. The model inherits CC BY-SA 4.0 (share-alike) from the UD data.
 """
     (out / "MODEL_CARD.md").write_text(card, encoding="utf-8")
 
