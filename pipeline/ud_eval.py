@@ -65,8 +65,7 @@ def add_sentence(doc: UDDocument, text: str, rows: list[list[str]]) -> None:
     mwt_end, mwt_span = 0, (0, 0)
     for r in rows:
         if "-" in r[0]:
-            lo, hi = (int(x) for x in r[0].split("-"))
-            mwt_end, mwt_span = hi, _locate(text, r[1], cursor, base)
+            mwt_end, mwt_span = int(r[0].split("-")[1]), _locate(text, r[1], cursor, base)
             cursor = mwt_span[1] - base
             doc.tokens.append(mwt_span)
             continue
@@ -147,10 +146,9 @@ def _add(slot: list[int], correct: int, predicted: int, gold: int) -> None:
 
 
 def f1_table(counts: dict[str, list[int]]) -> dict[str, float]:
-    out = {}
-    for name, (c, p, g) in counts.items():
-        out[name] = round(2 * c / (p + g), 4) if p + g else 0.0
-    return out
+    from .evaluate import f1_from
+
+    return {name: round(f1_from(c, p, g)[2], 4) for name, (c, p, g) in counts.items()}
 
 
 def score_raw_text(path: Path, annotate: Callable[[Iterable[dict]], Iterable[dict]],
