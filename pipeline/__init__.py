@@ -1,6 +1,27 @@
-"""Warta: Indonesian news extraction pipeline (clean, tokenize, tag, NER, stem, relations)."""
+"""Warta: Indonesian news extraction pipeline (clean, tokenize, tag, NER, stem, relations).
+
+`import pipeline` is cheap: spaCy, Sastrawi and the model load on first use
+(`pipeline.load()`, `pipeline.annotate(...)`).
+"""
+from __future__ import annotations
+
+from typing import Any
+
 __version__ = "0.1.0"
 
-from .runner import Annotator, annotate, load  # noqa: E402
+_LAZY = {
+    "Annotator": "pipeline.runner",
+    "annotate": "pipeline.runner",
+    "load": "pipeline.runner",
+}
 
 __all__ = ["Annotator", "annotate", "load", "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pipeline' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)

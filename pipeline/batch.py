@@ -1,24 +1,25 @@
 """Annotating files: streaming, ordered, resumable, optionally with several worker processes.
 
-`annotate_files()` is what `warta annotate` calls; notebooks can call it too.
+`annotate_files()` is what `warta annotate` calls; notebooks can call it too. It reads inputs
+with `io.iter_inputs`, annotates through the one record path (`runner.Annotator`), and writes
+documents to OUT (JSONL, or gzip when OUT ends in `.gz`) and refused inputs to OUT.errors.jsonl.
 """
 from __future__ import annotations
 
-import multiprocessing as mp
+import json
 import sys
 import time
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
 from .config import Config
-from .document import Document
-from .html import html_to_lines
-from .io import InputError, InputRecord, JsonlWriter, ReadOptions, errors_path, iter_inputs
-from .runner import Annotator
+from .io import InputError, InputRecord, ReadOptions, errors_path, iter_inputs, open_writer
+from .runner import Annotator, chunks, map_chunks
 
-_WORKER: Optional[Annotator] = None
+
+class ResumeMismatch(ValueError):
+    """`--resume` on an output written with another model, version or configuration."""
 
 
 @dataclass
@@ -34,68 +35,49 @@ class RunSummary:
         return self.errors == 0
 
 
-def record_to_document(rec: InputRecord, config: Config) -> Document:
-    """An input record as a Document; HTML is turned into block lines first."""
-    raw, hints = rec.text, None
-    if rec.html:
-        raw, hints = html_to_lines(rec.text)
-    return Document(id=rec.id, raw=raw, source=rec.key, meta=dict(rec.meta), html_hints=hints)
-
-
-def annotate_records(annotator: Annotator, records: list[InputRecord]) -> list[Union[dict, InputError]]:
-    """Annotate a chunk; a document that makes a stage fail becomes an error, the rest go on."""
-    try:
-        docs = [record_to_document(r, annotator.config) for r in records]
-        return [annotator.to_dict(d) for d in annotator.annotate_documents(docs)]
-    except Exception:  # isolate the failing document(s)
-        if len(records) == 1:
-            rec = records[0]
-            exc_type, exc, _ = sys.exc_info()
-            return [InputError(rec.key, rec.key.rsplit(":", 1)[0] if ":" in rec.key else rec.key,
-                               None, rec.id, f"annotation failed: {exc_type.__name__}: {exc}")]
-        out: list[Union[dict, InputError]] = []
-        for rec in records:
-            out.extend(annotate_records(annotator, [rec]))
-        return out
-
-
-def _init_worker(config: Config) -> None:
-    global _WORKER
-    _WORKER = Annotator(config)
-
-
-def _work(records: list[InputRecord]) -> list[Union[dict, InputError]]:
-    assert _WORKER is not None
-    return annotate_records(_WORKER, records)
-
-
-def _chunks(items: Iterator[InputRecord], size: int) -> Iterator[list[InputRecord]]:
-    while True:
-        chunk = list(islice(items, size))
-        if not chunk:
-            return
-        yield chunk
-
-
 class Progress:
-    """A one-line progress display on stderr (only when stderr is a terminal)."""
+    """A tqdm bar on stderr (documents, words/s; with total and ETA when the number of input
+    files is known). Shown only when stderr is a terminal."""
 
-    def __init__(self, enabled: bool):
-        self.enabled = enabled and sys.stderr.isatty()
-        self.start = time.perf_counter()
-        self.last = 0.0
+    def __init__(self, enabled: bool, total: Optional[int] = None):
+        self.bar = None
+        if enabled and sys.stderr.isatty():
+            from tqdm.auto import tqdm
 
-    def update(self, summary: RunSummary, final: bool = False) -> None:
-        if not self.enabled:
-            return
-        now = time.perf_counter()
-        if not final and now - self.last < 0.5:
-            return
-        self.last = now
-        rate = summary.words / max(now - self.start, 1e-9)
-        sys.stderr.write(f"\rwarta: {summary.documents} documents, {summary.errors} errors, "
-                         f"{rate:,.0f} words/s" + ("\n" if final else ""))
-        sys.stderr.flush()
+            self.bar = tqdm(total=total, unit="doc", desc="warta", file=sys.stderr, dynamic_ncols=True)
+
+    def update(self, summary: RunSummary, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+            rate = summary.words / max(self.bar.format_dict.get("elapsed") or 1e-9, 1e-9)
+            self.bar.set_postfix(errors=summary.errors, words_s=f"{rate:,.0f}", refresh=False)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def first_record(path: Union[str, Path]) -> Optional[dict]:
+    """The first complete record of an existing output file (for the resume check)."""
+    from .io import read_jsonl
+
+    try:
+        return next(iter(read_jsonl(path)), None)
+    except (OSError, ValueError, EOFError):
+        return None
+
+
+def check_resume(output: Union[str, Path], info: dict[str, Any]) -> None:
+    """Refuse to continue an output written by another model, version or configuration."""
+    first = first_record(output) if Path(output).exists() else None
+    if not first or "pipeline" not in first:
+        return
+    theirs = first["pipeline"]
+    diffs = [k for k in ("version", "model", "stages", "config") if theirs.get(k) != info.get(k)]
+    if diffs:
+        detail = ", ".join(f"{k} {theirs.get(k)!r} != {info.get(k)!r}" for k in diffs)
+        raise ResumeMismatch(f"{output} was written with another pipeline ({detail}); rerun without "
+                             f"--resume to start over, or add --resume-anyway to mix them")
 
 
 def annotate_files(
@@ -106,47 +88,47 @@ def annotate_files(
     resume: bool = False,
     progress: bool = True,
     warn: Callable[[str], Any] = lambda msg: print(f"warta: warning: {msg}", file=sys.stderr),
+    resume_anyway: bool = False,
+    stdin_format: str = "jsonl",
 ) -> RunSummary:
-    """Annotate every input document into `output` (JSONL, '-' = stdout), errors into
-    OUT.errors.jsonl. Output order = input order. With `resume`, documents already in the
-    output or error file are skipped and a torn last line is repaired."""
-    annotator = annotator_or_config if isinstance(annotator_or_config, Annotator) else None
-    config = annotator.config if annotator else annotator_or_config
+    """Annotate every input document into `output` ('-' = stdout), errors into OUT.errors.jsonl.
+    Output order = input order. With `resume`, documents already in the output or error file
+    are skipped and a torn last line is repaired."""
+    annotator = annotator_or_config if isinstance(annotator_or_config, Annotator) else Annotator(annotator_or_config)
+    config = annotator.config
     read_opts = ReadOptions.from_config(config)
+    inputs = list(inputs)
+    if resume and not resume_anyway and output != "-":
+        check_resume(output, annotator.info)
     summary = RunSummary()
     started = time.perf_counter()
-    bar = Progress(progress)
+    total = None if any(str(i) == "-" or Path(i).is_dir() or str(i).endswith((".jsonl", ".gz"))
+                        for i in inputs) else len(inputs)
+    bar = Progress(progress, total)
     err_path = errors_path(output)
-    with JsonlWriter(output, resume=resume, key_field="source") as out, \
-            JsonlWriter(err_path, resume=resume, key_field="key") if err_path else _NullWriter() as errs:
+    with open_writer(output, resume=resume, key_field="source") as out, \
+            open_writer(err_path, resume=resume, key_field="key") as errs:
         done = out.done | errs.done
 
         def report(error: InputError) -> None:
             summary.errors += 1
             warn(error.message())
-            errs.write({"key": error.key, **error.to_dict()})
+            record = {"key": error.key, **error.to_dict()}
+            if err_path is None:  # writing to stdout: refused records go to stderr as JSON
+                print(json.dumps(record, ensure_ascii=False), file=sys.stderr)
+            else:
+                errs.write(record)
 
-        def pending() -> Iterator[InputRecord]:
+        def pending() -> Iterator[Union[InputRecord, InputError]]:
             own_files = [p for p in (output, err_path) if p not in (None, "-")]
-            for item in iter_inputs(inputs, read_opts, exclude=own_files):
+            for item in iter_inputs(inputs, read_opts, exclude=own_files, stdin_format=stdin_format):
                 if item.key in done:
                     summary.skipped += 1
-                elif isinstance(item, InputError):
-                    report(item)
                 else:
                     yield item
 
-        chunks = _chunks(pending(), config["pipeline"]["batch_size"])
-        if workers > 1:
-            ctx = mp.get_context("fork" if sys.platform != "win32" else "spawn")
-            pool = ctx.Pool(workers, initializer=_init_worker, initargs=(config,))
-            results: Iterable[list] = pool.imap(_work, chunks)
-        else:
-            pool = None
-            annotator = annotator or Annotator(config)
-            results = (annotate_records(annotator, c) for c in chunks)
         try:
-            for result in results:
+            for result in map_chunks(annotator, chunks(pending(), config["pipeline"]["batch_size"]), workers):
                 for rec in result:
                     if isinstance(rec, InputError):
                         report(rec)
@@ -154,24 +136,9 @@ def annotate_files(
                         out.write(rec)
                         summary.documents += 1
                         summary.words += len(rec["tokens"]) or len(rec["text"].split())
-                bar.update(summary)
+                out.flush()
+                bar.update(summary, len(result))
         finally:
-            if pool is not None:
-                pool.terminate()
-                pool.join()
+            bar.close()
     summary.seconds = time.perf_counter() - started
-    bar.update(summary, final=True)
     return summary
-
-
-class _NullWriter:
-    done: set[str] = set()
-
-    def write(self, record: dict) -> None:
-        """Errors were already reported on stderr by the warning."""
-
-    def __enter__(self) -> "_NullWriter":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        pass

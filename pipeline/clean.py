@@ -3,7 +3,7 @@
 Small pure functions over one `CleanOptions` object:
 `split_lines` -> `cue_kind` / `is_date_line` / `dateline_match` per line ->
 `classify_lines` (context: title, repeats, body region, captions) -> `extract_meta`.
-`clean_text(raw, options)` runs them all; `CleanStage` wraps it for the pipeline.
+`clean_text(raw, options)` runs them all (the record path calls it before spaCy).
 Cue words and patterns live in `lang/id/boilerplate_cues.yaml`.
 """
 from __future__ import annotations
@@ -18,8 +18,7 @@ from typing import Any, Optional
 
 import yaml
 
-from .document import Document, Line
-from .stage import Stage
+from .document import Line
 
 TITLE = "title"
 CONTENT = "content"
@@ -480,22 +479,3 @@ def clean_text(raw: str, options: CleanOptions,
         for ln in lines if ln.label == BOILERPLATE
     ]
     return CleanResult("\n".join(kept), lines, boilerplate, extract_meta(lines, options))
-
-
-class CleanStage(Stage):
-    """Drop boilerplate lines; `text` = title + content lines joined by newlines."""
-
-    name = "clean"
-    requires = frozenset({"raw"})
-    provides = frozenset({"text", "boilerplate", "lines", "meta"})
-
-    def __init__(self, config, resources):
-        super().__init__(config, resources)
-        self.options = CleanOptions.from_config(config)
-
-    def process(self, doc: Document) -> None:
-        result = clean_text(doc.raw, self.options, doc.html_hints)
-        doc.text, doc.lines, doc.boilerplate = result.text, result.lines, result.boilerplate
-        for key, value in result.meta.items():
-            if doc.meta.get(key) is None:  # fields given with the input win
-                doc.meta[key] = value

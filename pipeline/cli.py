@@ -1,7 +1,8 @@
 """`warta` command line: parses arguments and calls the plain functions of the package.
 
 Exit status of `warta annotate`: 0 = every document annotated; 1 = the run finished but
-some documents or files were refused (see OUT.errors.jsonl); 2 = bad usage or config.
+some documents or files were refused (see OUT.errors.jsonl); 2 = bad usage, config or model;
+3 = aborted (an unexpected error, disk full, ...).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Optional, Sequence
 
 from .config import ConfigError, load_config
 
-EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE, EXIT_ABORTED = 0, 1, 2, 3
 
 
 def _annotate_parser(sub) -> None:
@@ -20,7 +21,9 @@ def _annotate_parser(sub) -> None:
                        description="Annotate .txt/.jsonl/.jsonl.gz/.html files, directories or '-' "
                                    "(JSONL on stdin) into one JSON object per document.")
     p.add_argument("inputs", nargs="+", metavar="INPUT")
-    p.add_argument("-o", "--output", required=True, help="output JSONL ('-' = stdout)")
+    p.add_argument("-o", "--output", required=True, help="output JSONL ('-' = stdout; '.gz' = gzip)")
+    p.add_argument("--format", choices=["jsonl", "text"], default="jsonl",
+                   help="what '-' (stdin) holds: JSONL records (default) or one plain-text document")
     p.add_argument("--config", help="YAML settings merged over config.yaml")
     p.add_argument("--model", help="spaCy model directory (overrides pipeline.model)")
     p.add_argument("--no-model", action="store_true",
@@ -29,6 +32,8 @@ def _annotate_parser(sub) -> None:
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     p.add_argument("--resume", action="store_true",
                    help="complete an interrupted run: skip documents already written")
+    p.add_argument("--resume-anyway", action="store_true",
+                   help="with --resume, continue even if the output was written by another model/config")
     p.add_argument("--id-field", help="JSONL field holding the document id")
     p.add_argument("--text-field", help="JSONL field holding the text")
     p.add_argument("--html-field", help="JSONL field holding HTML to clean")
@@ -57,7 +62,7 @@ def _overrides(args: argparse.Namespace) -> dict:
 
 
 def cmd_annotate(args: argparse.Namespace) -> int:
-    from .batch import annotate_files
+    from .batch import ResumeMismatch, annotate_files
     from .runner import Annotator, PipelineError
 
     if args.workers < 1:
@@ -66,28 +71,47 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     if args.resume and args.output == "-":
         print("warta: --resume needs an output file, not stdout", file=sys.stderr)
         return EXIT_USAGE
-    try:
-        config = load_config(args.config, _overrides(args))
-        annotator = Annotator(config)
-    except (ConfigError, PipelineError) as exc:
-        print(f"warta: {exc}", file=sys.stderr)
-        return EXIT_USAGE
     if args.quiet:
         warnings.simplefilter("ignore")
         import logging
 
         logging.getLogger("warta").setLevel(logging.ERROR)
-    summary = annotate_files(
-        args.inputs, args.output, annotator if args.workers == 1 else config,
-        workers=args.workers, resume=args.resume, progress=not args.quiet,
-        warn=(lambda msg: None) if args.quiet else
-        (lambda msg: print(f"warta: warning: {msg}", file=sys.stderr)),
-    )
+    try:
+        annotator = Annotator(load_config(args.config, _overrides(args)))
+        summary = annotate_files(
+            args.inputs, args.output, annotator, workers=args.workers, resume=args.resume,
+            progress=not args.quiet, resume_anyway=args.resume_anyway, stdin_format=args.format,
+            warn=(lambda msg: None) if args.quiet else
+            (lambda msg: print(f"warta: warning: {msg}", file=sys.stderr)),
+        )
+    except (ConfigError, PipelineError, ResumeMismatch) as exc:
+        print(f"warta: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     if not args.quiet:
         print(f"warta: {summary.documents} documents written to {args.output}, "
               f"{summary.errors} errors, {summary.skipped} skipped (resume), "
               f"{summary.seconds:.1f}s", file=sys.stderr)
     return EXIT_OK if summary.ok else EXIT_DOC_ERRORS
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from .info import describe
+
+    try:
+        print(describe(load_config(args.config, _overrides(args))))
+    except ConfigError as exc:
+        print(f"warta: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def _info_parser(sub) -> None:
+    p = sub.add_parser("info", help="version, model, its scores and the data files in use")
+    p.add_argument("--config", help="YAML settings merged over config.yaml")
+    p.add_argument("--model", help="spaCy model directory (overrides pipeline.model)")
+    p.add_argument("--no-model", action="store_true")
+    p.set_defaults(func=cmd_info, no_clean=False, id_field=None, text_field=None, html_field=None,
+                   keep_raw=False, keep_lines=False)
 
 
 def _evaluate_parser(sub) -> None:
@@ -130,7 +154,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     except (ConfigError, PipelineError, ValueError, OSError) as exc:
         print(f"warta: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    print(format_table(result))
+    print(format_table(result), flush=True)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:
             json.dump(result, fh, indent=2, ensure_ascii=False, default=list)
@@ -141,11 +165,15 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
     parser = argparse.ArgumentParser(prog="warta", description="Indonesian news extraction pipeline")
+    parser.add_argument("--version", action="version", version=f"warta {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     _annotate_parser(sub)
     _evaluate_parser(sub)
     _train_parser(sub)
+    _info_parser(sub)
     return parser
 
 
@@ -182,11 +210,19 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     import logging
+    import os
 
     logging.basicConfig(format="warta: warning: %(message)s", level=logging.WARNING)
     parser = build_parser()
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        code = args.func(args)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:  # `warta ... | head`: the reader left; no traceback
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":

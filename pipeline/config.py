@@ -2,18 +2,23 @@
 
 Unknown keys and wrongly typed values are errors that name the key.
 Paths (keys listed in PATH_KEYS) are resolved against the directory of the file
-that set them, so a user's config can point at its own data files.
+that set them, so a user's config can point at its own data files. The defaults file ships
+inside the package (`pipeline/config.yaml`, the top-level `config.yaml` of a checkout), so its
+paths (`lang/id/...`, `models/...`) are relative to the installed `pipeline` package.
 """
 from __future__ import annotations
 
 import copy
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Optional, Union
 
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CONFIG_PATH = PROJECT_ROOT / "config.yaml"
+from .stages import STAGES
+
+PACKAGE_DIR = Path(__file__).parent
+DEFAULT_CONFIG_PATH = PACKAGE_DIR / "config.yaml"
 
 PATH_KEYS = {
     "pipeline.model",
@@ -102,8 +107,7 @@ def load_config(
     overrides: Optional[Mapping[str, Any]] = None,
 ) -> Config:
     """Defaults, then a YAML file or a dict, then `overrides` (e.g. from CLI flags)."""
-    defaults = _read_yaml(DEFAULT_CONFIG_PATH)
-    _resolve_paths(defaults, DEFAULT_CONFIG_PATH.parent)
+    defaults = default_config()
     cfg = defaults
     if source is not None:
         if isinstance(source, Mapping):
@@ -112,7 +116,8 @@ def load_config(
         else:
             path = Path(source)
             user = _read_yaml(path)
-            _resolve_paths(user, path.resolve().parent)
+            is_defaults = path.exists() and path.resolve() == DEFAULT_CONFIG_PATH.resolve()
+            _resolve_paths(user, PACKAGE_DIR if is_defaults else path.resolve().parent)
         cfg = merge(cfg, user)
     if overrides:
         cfg = merge(cfg, overrides)
@@ -120,9 +125,36 @@ def load_config(
     return cfg
 
 
-def _check_values(cfg: Config) -> None:
-    from .runner import STAGES  # late import: runner imports config
+def default_config() -> Config:
+    """The shipped defaults, paths resolved (a fresh copy each call)."""
+    defaults = _read_yaml(DEFAULT_CONFIG_PATH)
+    _resolve_paths(defaults, PACKAGE_DIR)
+    return defaults
 
+
+def setting(value: Any, dotted: str) -> Any:
+    """`value`, or the shipped default of `dotted` (e.g. "tokenize.abbreviations") when None:
+    components read their data paths this way, so config.yaml stays the one list of defaults."""
+    if value is not None:
+        return value
+    section, key = dotted.split(".")
+    return _shipped_defaults()[section][key]
+
+
+@lru_cache(maxsize=1)
+def _shipped_defaults() -> Config:
+    return default_config()
+
+
+def config_digest(cfg: Config) -> str:
+    """A short, stable fingerprint of a merged config (for resume and manifests)."""
+    import hashlib
+    import json
+
+    return hashlib.sha1(json.dumps(cfg, sort_keys=True, default=str).encode()).hexdigest()[:12]
+
+
+def _check_values(cfg: Config) -> None:
     unknown = [s for s in cfg["pipeline"]["stages"] if s not in STAGES]
     if unknown:
         raise ConfigError(

@@ -1,7 +1,7 @@
-"""The one document model every stage reads and writes.
+"""What a document is besides its spaCy `Doc`: the cleaner's lines and the record context.
 
-A `Document` starts with the raw input text and collects what each stage adds.
-`to_dict()` produces exactly the JSON object of ANNOTATION.md section 4.
+The `Doc` is the one representation from tokenization to output; `serialize.to_record`
+writes it (with its `RecordContext`) as the JSON object of ANNOTATION.md section 4.
 """
 from __future__ import annotations
 
@@ -25,43 +25,13 @@ class Line:
 
 
 @dataclass
-class Document:
-    """A news document moving through the pipeline."""
+class RecordContext:
+    """What a document carries beside its spaCy `Doc`: identity, input fields and the cleaner's
+    verdicts (passed with the text through `nlp.pipe(..., as_tuples=True)`)."""
 
     id: str
+    source: str
     raw: str
-    source: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
-    text: Optional[str] = None
     lines: list[Line] = field(default_factory=list)
     boilerplate: list[Span] = field(default_factory=list)
-    sentences: list[Span] = field(default_factory=list)
-    tokens: list[Span] = field(default_factory=list)
-    entities: list[Span] = field(default_factory=list)
-    relations: list[Span] = field(default_factory=list)
-    spacy_doc: Any = None  # the spaCy Doc over `text`, shared by token-level stages
-    html_hints: Optional[list[dict[str, Any]]] = None  # per raw line, when the input was HTML
-
-    def to_dict(self, pipeline_info: dict[str, Any], keep_raw: bool = False,
-                keep_lines: bool = False) -> dict[str, Any]:
-        """The output record (ANNOTATION.md section 4)."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "source": self.source,
-            "text": self.text if self.text is not None else self.raw,
-            "meta": self.meta,
-            "boilerplate": self.boilerplate,
-            "sentences": self.sentences,
-            "tokens": self.tokens,
-            "entities": self.entities,
-            "relations": self.relations,
-            "pipeline": pipeline_info,
-        }
-        if keep_lines:
-            out["lines"] = [
-                {"n": ln.n, "label": ln.label, **({"kind": ln.kind} if ln.kind else {})}
-                for ln in self.lines
-            ]
-        if keep_raw:
-            out["raw"] = self.raw
-        return out

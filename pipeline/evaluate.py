@@ -583,56 +583,59 @@ def evaluate_frames(*args, **kwargs):
     return pd.DataFrame(rows), pd.DataFrame(per), pd.DataFrame(res["errors"])
 
 
-def format_table(res: dict[str, Any], markdown: bool = False) -> str:
-    """A readable table of the headline numbers and per-label scores."""
+def result_tables(res: dict[str, Any]) -> list[tuple[list[str], list[list[Any]]]]:
+    """The result as (header, rows) tables: headline numbers, NER per label, relations per
+    label, cleaning, the paired comparison."""
     ci = res.get("ci95", {})
-    lines = []
-    sep = " | " if markdown else "  "
-
-    def row(*cells):
-        lines.append(("| " if markdown else "") + sep.join(str(c) for c in cells) + (" |" if markdown else ""))
-
-    row("metric", "value", "95% CI")
-    if markdown:
-        row("---", "---", "---")
+    tables = []
+    rows = []
     for name, get in HEADLINES.items():
         v = get(res)
         if v is not None:
             lo, hi = ci.get(name, (None, None))
-            row(f"{name:<20}", f"{v:.4f}", f"[{lo:.4f}, {hi:.4f}]" if lo is not None else "")
+            rows.append([f"{name:<20}", f"{v:.4f}", f"[{lo:.4f}, {hi:.4f}]" if lo is not None else ""])
+    tables.append((["metric", "value", "95% CI"], rows))
     if "conlleval" in res.get("ner", {}):
-        lines.append("")
-        row("NER label", *[f"{s} P/R/F1" for s in ("conlleval",) + SCHEMES])
-        if markdown:
-            row(*["---"] * 5)
         conll = res["ner"]["conlleval"]["per_label"]
         schemes = res["ner"]["schemes"]
+        rows = []
         for lab in sorted(conll) + ["micro"]:
             cells = [conll[lab] if lab != "micro" else res["ner"]["conlleval"]["micro"]]
             cells += [schemes[s]["per_label"].get(lab, {}) if lab != "micro" else schemes[s]["micro"] for s in SCHEMES]
-            row(f"{lab:<8}", *[_prf(c) for c in cells])
+            rows.append([f"{lab:<8}", *[_prf(c) for c in cells]])
+        tables.append((["NER label", *[f"{s} P/R/F1" for s in ("conlleval",) + SCHEMES]], rows))
     if "relations" in res:
-        lines.append("")
-        row("relation", "fact P/R/F1", "span P/R/F1", "gold facts")
-        if markdown:
-            row("---", "---", "---", "---")
         fact, span = res["relations"]["fact"]["per_label"], res["relations"].get("span", {}).get("per_label", {})
-        for lab in sorted(fact):
-            row(f"{lab:<10}", _prf(fact[lab]), _prf(span.get(lab, {})), fact[lab]["support"])
+        rows = [[f"{lab:<10}", _prf(fact[lab]), _prf(span.get(lab, {})), fact[lab]["support"]] for lab in sorted(fact)]
+        tables.append((["relation", "fact P/R/F1", "span P/R/F1", "gold facts"], rows))
     if "clean" in res:
-        lines.append("")
         kinds = " ".join(f"{k}={v:.2f}" for k, v in res["clean"]["kind_recall"].items())
-        row("cleaning", _prf({"p": res["clean"]["p"], "r": res["clean"]["r"], "f1": res["clean"]["f1"]}), kinds)
+        tables.append((["cleaning", "P/R/F1", "per-kind recall"],
+                       [["cleaning", _prf({"p": res["clean"]["p"], "r": res["clean"]["r"], "f1": res["clean"]["f1"]}),
+                         kinds]]))
     if "compare" in res:
-        lines.append("")
-        row("paired bootstrap", "this", "other", "delta", "p (this not better)")
-        for name, v in res["compare"].items():
-            row(name, f"{v['a']:.4f}", f"{v['b']:.4f}", f"{v['delta']:+.4f}", f"{v['p_value']:.3f}")
+        rows = [[name, f"{v['a']:.4f}", f"{v['b']:.4f}", f"{v['delta']:+.4f}", f"{v['p_value']:.3f}"]
+                for name, v in res["compare"].items()]
+        tables.append((["paired bootstrap", "this", "other", "delta", "p (this not better)"], rows))
+    return tables
+
+
+def format_table(res: dict[str, Any], markdown: bool = False) -> str:
+    """A readable table of the headline numbers and per-label scores (Markdown with `markdown`)."""
+    blocks = []
+    for k, (header, rows) in enumerate(result_tables(res)):
+        if markdown:
+            import pandas as pd
+
+            frame = pd.DataFrame([[str(c).strip() for c in r] for r in rows], columns=header)
+            blocks.append(frame.to_markdown(index=False))
+        else:
+            show_header = header[0] != "cleaning"
+            blocks.append("\n".join("  ".join(str(c) for c in r) for r in ([header] if show_header else []) + rows))
     if res.get("errors"):
-        lines.append("")
-        for e in res["errors"]:
-            lines.append(f"{e['type']:<15} {e['label']:<8} {e['doc']}: {e['text']!r}  {e['context']}")
-    return "\n".join(lines)
+        lines = [f"{e['type']:<15} {e['label']:<8} {e['doc']}: {e['text']!r}  {e['context']}" for e in res["errors"]]
+        blocks.append("\n".join(("- `" + ln.replace("`", "'") + "`") if markdown else ln for ln in lines))
+    return "\n\n".join(blocks)
 
 
 def _prf(d: dict) -> str:

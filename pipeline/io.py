@@ -135,21 +135,37 @@ def read_jsonl_stream(stream: BinaryIO, name: str, opts: ReadOptions) -> Iterato
         if not isinstance(obj, dict):
             yield InputError(key, name, lineno, None, "JSON line is not an object")
             continue
-        doc_id = obj.get(opts.id_field)
-        doc_id = str(doc_id) if doc_id is not None else f"{Path(name).name.split('.')[0]}-{lineno}"
-        field_name = opts.html_field or opts.text_field
-        text = obj.get(field_name)
-        if not isinstance(text, str):
-            reason = (f"missing field '{field_name}'" if field_name not in obj
-                      else f"field '{field_name}' is not a string")
-            yield InputError(key, name, lineno, doc_id, reason)
-            continue
-        err = _check_text(text, key, name, lineno, doc_id, opts)
-        if err:
-            yield err
-            continue
-        meta = {k: v for k, v in obj.items() if k not in (opts.id_field, field_name)}
-        yield InputRecord(key, doc_id, text, meta, html=opts.html_field is not None)
+        yield record_from_mapping(obj, key, name, lineno, opts, f"{Path(name).name.split('.')[0]}-{lineno}")
+
+
+def record_from_mapping(obj: dict[str, Any], key: str, name: str, lineno: Optional[int],
+                        opts: ReadOptions, default_id: str) -> Item:
+    """One input record (a JSONL line or a dict given to the API) -> InputRecord or InputError.
+    Fields other than the id and text go into `meta` (a `meta` mapping is merged in flat)."""
+    doc_id = obj.get(opts.id_field)
+    doc_id = str(doc_id) if doc_id is not None else default_id
+    if "pipeline" in obj and "tokens" in obj and isinstance(obj.get("pipeline"), dict):
+        return InputError(key, name, lineno, doc_id, "record is Warta output (has 'pipeline' and 'tokens'), "
+                                                     "not an input document")
+    field_name = opts.html_field or opts.text_field
+    text = obj.get(field_name)
+    if not isinstance(text, str):
+        if field_name in obj:
+            reason = f"field '{field_name}' is not a string"
+        else:
+            fields = ", ".join(f"'{k}'" for k in list(obj)[:10]) or "none"
+            hint = "--html-field" if opts.html_field else "--text-field"
+            reason = f"missing field '{field_name}' (the record has {fields}; choose one with {hint})"
+        return InputError(key, name, lineno, doc_id, reason)
+    err = _check_text(text, key, name, lineno, doc_id, opts)
+    if err:
+        return err
+    meta = {k: v for k, v in obj.items() if k not in (opts.id_field, field_name, "meta")}
+    if isinstance(obj.get("meta"), dict):
+        meta.update(obj["meta"])
+    elif "meta" in obj:
+        meta["meta"] = obj["meta"]
+    return InputRecord(key, doc_id, text, meta, html=opts.html_field is not None)
 
 
 def read_jsonl_file(path: Path, opts: ReadOptions) -> Iterator[Item]:
@@ -168,23 +184,53 @@ def read_jsonl_file(path: Path, opts: ReadOptions) -> Iterator[Item]:
         yield InputError(f"{path}:?", str(path), None, None, f"cannot read file: {exc}")
 
 
+def display_path(path: Path) -> str:
+    """A path as documents name it (`source`, resume keys): relative to the working directory
+    when inside it, else absolute; `seeds/a.txt` and `$PWD/seeds/a.txt` are the same key."""
+    try:
+        full = path.absolute()
+        return str(full.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path.absolute())
+
+
+def read_text_stream(stream: BinaryIO, name: str, opts: ReadOptions) -> Iterator[Item]:
+    """Plain text on a stream (`--format text -`): the whole stream is one document."""
+    text, problem, line = _decode(stream.read(opts.max_chars * 4 + 1))
+    doc_id = Path(name).stem.strip("<>") or "stdin"
+    if problem:
+        yield InputError(name, name, line, doc_id, problem)
+        return
+    err = _check_text(text, name, name, None, doc_id, opts)
+    yield err if err else InputRecord(name, doc_id, text, {})
+
+
 def iter_inputs(inputs: Iterable[Union[str, Path]], opts: ReadOptions,
                 stdin: Optional[BinaryIO] = None,
-                exclude: Iterable[Union[str, Path]] = ()) -> Iterator[Item]:
-    """Every document of the given files, directories (recursive) and '-' (JSONL on stdin).
-    Files in `exclude` (the run's own output files) are never read."""
+                exclude: Iterable[Union[str, Path]] = (), stdin_format: str = "jsonl") -> Iterator[Item]:
+    """Every document of the given files, directories (recursive) and '-' (stdin: JSONL, or one
+    plain-text document with `stdin_format="text"`). Files in `exclude` (the run's own output
+    files) and, in directories, error files (`*.errors.jsonl`) are never read."""
     skip = {Path(p).resolve() for p in exclude}
     for item in inputs:
         if str(item) == "-":
-            yield from read_jsonl_stream(stdin or sys.stdin.buffer, "<stdin>", opts)
+            stream = stdin or sys.stdin.buffer
+            if stdin_format == "text":
+                yield from read_text_stream(stream, "<stdin>", opts)
+            else:
+                yield from read_jsonl_stream(stream, "<stdin>", opts)
             continue
-        path = Path(item)
+        path = Path(display_path(Path(item)))
         if path.is_dir():
             files = sorted(p for p in path.rglob("*")
-                           if p.is_file() and _kind(p, opts) and p.resolve() not in skip)
+                           if p.is_file() and _kind(p, opts) and p.resolve() not in skip
+                           and not p.name.endswith(".errors.jsonl"))
             for f in files:
                 yield from _read_file(f, opts)
         elif path.exists():
+            if path.resolve() in skip:
+                yield InputError(str(path), str(path), None, None, "input is the run's own output file")
+                continue
             yield from _read_file(path, opts)
         else:
             yield InputError(str(path), str(path), None, None, "no such file or directory")
@@ -224,6 +270,9 @@ class JsonlWriter:
             written = os.write(self.fd, view)
             view = view[written:]
         self.count += 1
+
+    def flush(self) -> None:
+        """Lines are written as they come; nothing is buffered."""
 
     def close(self) -> None:
         if self.path is not None:
@@ -266,7 +315,11 @@ def errors_path(output: Union[str, Path, None]) -> Optional[Path]:
     if output in (None, "-"):
         return None
     p = Path(output)
-    name = p.name[:-6] if p.name.endswith(".jsonl") else p.name
+    name = p.name
+    for ext in (".jsonl.gz", ".jsonl", ".gz"):
+        if name.endswith(ext):
+            name = name[:-len(ext)]
+            break
     return p.with_name(name + ".errors.jsonl")
 
 
@@ -278,3 +331,91 @@ def read_jsonl(path: Union[str, Path]) -> Iterator[dict[str, Any]]:
             if line.strip():
                 yield json.loads(line)
 
+
+
+class GzipJsonlWriter(JsonlWriter):
+    """JSONL in gzip: lines are buffered and each `flush()` appends one complete gzip member in
+    one `os.write`, so a killed run leaves a valid file up to its last member; `resume` cuts a
+    torn last member."""
+
+    def __init__(self, path: Union[str, Path], resume: bool = False, key_field: str = "source"):
+        self.path = Path(path)
+        self.key_field = key_field
+        self.count = 0
+        self.buffer: list[bytes] = []
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.done = repair_and_collect_gz(self.path, key_field) if resume and self.path.exists() else set()
+        self.fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | (os.O_APPEND if resume else os.O_TRUNC), 0o644)
+
+    def write(self, record: dict[str, Any]) -> None:
+        self.buffer.append((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
+        self.count += 1
+
+    def flush(self) -> None:
+        if not self.buffer:
+            return
+        view = memoryview(gzip.compress(b"".join(self.buffer), mtime=0))
+        self.buffer = []
+        while view:
+            view = view[os.write(self.fd, view):]
+
+    def close(self) -> None:
+        self.flush()
+        os.close(self.fd)
+
+
+def repair_and_collect_gz(path: Path, key_field: str) -> set[str]:
+    """Cut a torn last gzip member off `path`; return the keys of its complete records."""
+    import zlib
+
+    data = path.read_bytes()
+    keys: set[str] = set()
+    pos = good_end = 0
+    while pos < len(data):
+        d = zlib.decompressobj(wbits=31)
+        try:
+            chunk = d.decompress(data[pos:])
+        except zlib.error:
+            break
+        if not d.eof:
+            break
+        lines = chunk.split(b"\n")
+        try:
+            objs = [json.loads(ln) for ln in lines if ln.strip()]
+        except ValueError:
+            break
+        keys.update(str(o[key_field]) for o in objs if isinstance(o, dict) and key_field in o)
+        pos = len(data) - len(d.unused_data)
+        good_end = pos
+    if good_end < len(data):
+        with open(path, "r+b") as fh:
+            fh.truncate(good_end)
+    return keys
+
+
+class NullWriter:
+    """No errors file (output to stdout): refused records are reported on stderr instead."""
+
+    done: set[str] = set()
+
+    def write(self, record: dict[str, Any]) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
+
+    def __enter__(self) -> "NullWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+
+def open_writer(path: Union[str, Path, None], resume: bool = False, key_field: str = "source"):
+    """The writer for an output path: gzip for `.gz`, plain JSONL otherwise, stdout for '-',
+    nothing for None."""
+    if path is None:
+        return NullWriter()
+    if path != "-" and str(path).endswith(".gz"):
+        return GzipJsonlWriter(path, resume=resume, key_field=key_field)
+    return JsonlWriter(path, resume=resume, key_field=key_field)

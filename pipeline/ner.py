@@ -33,7 +33,6 @@ from spacy.tokens import Doc, Token
 from spacy.util import filter_spans
 
 from .lang import read_lines
-from .stage import Stage
 
 for _ext in ("warta_dict", "warta_place"):
     if not Token.has_extension(_ext):
@@ -84,7 +83,8 @@ class EntityRules:
     """Token patterns (DATE/TIME/TITLE), the title list and gazetteers, compiled for one vocab."""
 
     def __init__(self, nlp: Language, patterns_path: str, titles_path: str, gazetteers: Sequence[str],
-                 person_cues_path: str | Path = PERSON_CUES_PATH):
+                 person_cues_path: str | Path = PERSON_CUES_PATH,
+                 known_word: Callable[[str], bool] = lambda w: False):
         import yaml
 
         cues = yaml.safe_load(Path(person_cues_path).read_text(encoding="utf-8"))
@@ -95,7 +95,7 @@ class EntityRules:
         self.honorific_lower = {w.lower().rstrip(".") for w in cues["honorifics"]}
         gaz_rules = yaml.safe_load(GAZETTEER_RULES_PATH.read_text(encoding="utf-8"))
         self.place_not_after = {w.lower() for w in gaz_rules["not_after"]}
-        self.known_word = lambda w: False  # set by NerStage: is the word in Sastrawi's dictionary?
+        self.known_word = known_word  # is the word in Sastrawi's dictionary?
         self.after_words = {w.lower() for w in cues["after_words"]}
         self.not_names = set(cues["not_names"])
         self.matcher = Matcher(nlp.vocab)
@@ -536,47 +536,18 @@ def _no_sentence_crossing(found: list[Found], sentences: list[dict[str, int]]) -
     return ok
 
 
-class NerStage(Stage):
-    """Entities over the cleaned text: model + rules + gazetteers + quotes."""
-
-    name = "ner"
-    requires = frozenset({"tokens", "sentences"})
-    provides = frozenset({"entities"})
-
-    def __init__(self, config, resources):
-        super().__init__(config, resources)
-        nlp = resources.nlp
-        self.ner = nlp.get_pipe("ner") if "ner" in nlp.pipe_names else None
-        cfg = config["ner"]
-        self.labels = set(cfg["model_labels"])
-        self.rules = EntityRules(nlp, cfg["rules"], cfg["titles"], cfg["gazetteers"])
-        self.rules.known_word = resources.stemmer.is_known_word
-
-    def process_batch(self, docs: Sequence) -> None:
-        sdocs = [d.spacy_doc for d in docs]
-        if self.ner is not None and sdocs:
-            sdocs = list(self.ner.pipe(sdocs, batch_size=max(1, len(sdocs))))
-        for doc, sdoc in zip(docs, sdocs):
-            doc.spacy_doc = sdoc
-            doc.entities = self.entities_for(sdoc, doc.sentences)
-
-    def process(self, doc) -> None:
-        self.process_batch([doc])
-
-    def entities_for(self, sdoc: Doc, sentences: list[dict[str, int]]) -> list[dict]:
-        headline = headline_tokens(sdoc, self.rules.known_word)
-        model = [f for f in find_model_spans(sdoc, self.rules.known_word, headline)
-                 if f.label in self.labels]
-        merged = merge_entities(sdoc, model, find_rule_spans(sdoc, self.rules),
-                                find_gazetteer_spans(sdoc, self.rules), self.rules.place_names,
-                                self.rules.known_word)
-        cues = find_person_cues(sdoc, merged, self.rules, headline)
-        merged = join_adjacent_persons(sdoc.text, sorted(merged + cues, key=lambda f: (f.start, f.end)))
-        merged = persons_after_titles(sdoc, merged, self.rules)
-        merged = propagate_names(sdoc, acronyms_of_organizations(sdoc.text, merged))
-        merged += find_quotes(sdoc.text, sentences)
-        merged = _no_sentence_crossing(sorted(merged, key=lambda f: (f.start, -f.end)), sentences)
-        text = sdoc.text
-        return [{"id": f"e{k}", "start": f.start, "end": f.end, "label": f.label,
-                 "text": text[f.start:f.end], "source": f.source}
-                for k, f in enumerate(merged)]
+def find_entities(sdoc: Doc, sentences: list[dict[str, int]], rules: EntityRules, labels: set[str],
+                  merge: Callable = None) -> list[Found]:
+    """Every final entity of a document (QUOTEs included), sorted by start, longer first."""
+    merge = merge or merge_entities
+    known_word = rules.known_word
+    headline = headline_tokens(sdoc, known_word)
+    model = [f for f in find_model_spans(sdoc, known_word, headline) if f.label in labels]
+    merged = merge(sdoc, model, find_rule_spans(sdoc, rules), find_gazetteer_spans(sdoc, rules),
+                   rules.place_names, known_word)
+    cues = find_person_cues(sdoc, merged, rules, headline)
+    merged = join_adjacent_persons(sdoc.text, sorted(merged + cues, key=lambda f: (f.start, f.end)))
+    merged = persons_after_titles(sdoc, merged, rules)
+    merged = propagate_names(sdoc, acronyms_of_organizations(sdoc.text, merged))
+    merged += find_quotes(sdoc.text, sentences)
+    return _no_sentence_crossing(sorted(merged, key=lambda f: (f.start, -f.end)), sentences)

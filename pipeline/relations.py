@@ -18,7 +18,6 @@ import yaml
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Token
 
-from .stage import Stage
 
 EXT = {"quote_start": "warta_quote_start", "quote_end": "warta_quote_end"}
 for _name, _default in (("warta_quote_start", False), ("warta_quote_end", False)):
@@ -256,23 +255,3 @@ def merge_relations(found: Sequence[RelationMatch]) -> list[RelationMatch]:
         h, t = (min(r.head, r.tail), max(r.head, r.tail)) if r.label in SYMMETRIC else (r.head, r.tail)
         seen.setdefault((r.label, h, t), r)
     return list(seen.values())
-
-
-class RelationsStage(Stage):
-    """Relations between entities of the same sentence (or a quote and its attribution)."""
-
-    name = "relations"
-    requires = frozenset({"entities", "sentences"})
-    provides = frozenset({"relations"})
-
-    def __init__(self, config, resources):
-        super().__init__(config, resources)
-        self.matchers = RelationMatchers(resources.nlp.vocab, load_patterns(config["relations"]["patterns"]))
-
-    def process(self, doc) -> None:
-        found = merge_relations(list(find_relations(doc.spacy_doc, doc.entities, doc.sentences, self.matchers)))
-        doc.relations = [
-            {"head": doc.entities[r.head]["id"], "tail": doc.entities[r.tail]["id"], "label": r.label,
-             "rule": r.rule, "evidence": {"start": r.start, "end": r.end}}
-            for r in sorted(found, key=lambda r: (r.start, r.label))
-        ]

@@ -1,146 +1,230 @@
-"""The runner: builds the declared stage sequence, checks it, and streams documents through it."""
+"""The one record path: reader -> clean -> `nlp.pipe(..., as_tuples=True)` -> serializer.
+
+`Annotator` serves the CLI (`batch.annotate_files`), `pipeline.annotate`, `pipeline.load().pipe`
+and Dask alike: the same `source`, `meta`, HTML handling, `max_chars` check, and per-document
+error isolation (a record that cannot be annotated becomes an `InputError`; the stream goes on).
+"""
 from __future__ import annotations
 
 import logging
-from functools import cached_property
+import multiprocessing as mp
+import signal
+import sys
+import threading
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional, Union
 
 from . import __version__
-from .clean import CleanStage
-from .config import Config, load_config
-from .document import Document
-from .ner import NerStage
-from .relations import RelationsStage
-from .stage import Stage, missing_requirements
-from .stem import StemStage, Stemmer
-from .tag import TagStage
-from .tokenize import TokenizeStage, make_nlp
+from .config import Config, config_digest, load_config
+from .document import RecordContext
+from .io import InputError, InputRecord, ReadOptions, record_from_mapping
+from .nlp import POS_COMPONENTS, ModelError, PipelineError, build_nlp, has_components, model_name
 
 log = logging.getLogger("warta")
 
-STAGES: dict[str, type[Stage]] = {
-    cls.name: cls
-    for cls in (CleanStage, TokenizeStage, TagStage, NerStage, StemStage, RelationsStage)
-}
+__all__ = ["Annotator", "annotate", "load", "PipelineError", "ModelError", "DocumentTimeout"]
+
+Record = Union[str, Mapping[str, Any], InputRecord]
+Result = Union[dict, InputError]
 
 
-class PipelineError(ValueError):
-    """The stage sequence cannot run (every problem listed in the message)."""
+class DocumentTimeout(Exception):
+    """A document took longer than `pipeline.time_budget` seconds."""
 
 
-class Resources:
-    """Heavy objects shared by stages, loaded once per process on first use."""
+@contextmanager
+def _time_limit(seconds: Optional[float]):
+    """Raise DocumentTimeout after `seconds` (main thread with SIGALRM only; else no limit)."""
+    usable = seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
 
-    def __init__(self, config: Config):
-        self.config = config
+    def expire(signum, frame):
+        raise DocumentTimeout(f"took longer than pipeline.time_budget ({seconds:g} s)")
 
-    @cached_property
-    def model_path(self) -> Optional[str]:
-        path = self.config["pipeline"]["model"]
-        if path and Path(path).is_dir():
-            return path
-        if path:
-            log.warning("model %s not found: running tokenizer, lookup lemmas and rules only", path)
-        return None
-
-    @cached_property
-    def nlp(self):
-        return make_nlp(self.config["tokenize"]["abbreviations"], self.model_path)
-
-    @cached_property
-    def model_name(self) -> str:
-        if self.model_path is None:
-            return "blank:id"
-        meta = self.nlp.meta
-        return f"{meta.get('lang', 'id')}_{meta.get('name', 'model')}-{meta.get('version', '0')}"
-
-    @cached_property
-    def stemmer(self) -> Stemmer:
-        cfg = self.config["stem"]
-        return Stemmer(cfg["exceptions"], cache_size=cfg["cache_size"])
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
-def build_stages(config: Config, resources: Resources) -> list[Stage]:
-    names = list(config["pipeline"]["stages"])
-    if not config["clean"]["enabled"] and "clean" in names:
-        names.remove("clean")
-    classes = [STAGES[n] for n in names]
-    initial = {"raw"} if "clean" in names else {"raw", "text"}
-    problems = missing_requirements(classes, initial)
-    if problems:
-        raise PipelineError("cannot run this stage sequence:\n  " + "\n  ".join(problems))
-    return [cls(config, resources) for cls in classes]
-
-
-Record = Union[str, Mapping[str, Any], Document]
-
-
-def to_document(record: Record, index: int, config: Config) -> Document:
-    """A plain string, a dict with id/text fields, or a Document -> Document."""
-    if isinstance(record, Document):
-        return record
-    if isinstance(record, str):
-        return Document(id=f"doc{index}", raw=record)
-    id_field = config["input"]["id_field"]
-    text_field = config["input"]["text_field"]
-    if text_field not in record or not isinstance(record[text_field], str):
-        raise ValueError(f"record has no string field '{text_field}'")
-    meta = {k: v for k, v in record.items() if k not in (id_field, text_field, "source", "meta")}
-    meta.update(record.get("meta") or {})
-    return Document(
-        id=str(record.get(id_field, f"doc{index}")),
-        raw=record[text_field],
-        source=str(record.get("source", "")),
-        meta=meta,
-    )
+def _error(rec: InputRecord, reason: str) -> InputError:
+    path, _, line = rec.key.rpartition(":")
+    if path and line.isdigit():
+        return InputError(rec.key, path, int(line), rec.id, reason)
+    return InputError(rec.key, rec.key, None, rec.id, reason)
 
 
 class Annotator:
-    """A loaded pipeline: reuse it for many documents with `.pipe()`."""
+    """A loaded pipeline: reuse it for many documents with `.pipe()`. `.nlp` is the spaCy
+    Language (usable on its own: `annotator.nlp("...")` gives a Doc with every annotation)."""
 
     def __init__(self, config: Config):
         self.config = config
-        self.resources = Resources(config)
-        self.stages = build_stages(config, self.resources)
+        self.read_options = ReadOptions.from_config(config)
+        self.nlp = build_nlp(config)
+        self.cleaning = config["clean"]["enabled"] and "clean" in config["pipeline"]["stages"]
+        self.clean_options = None
+        if self.cleaning:
+            from .clean import CleanOptions
 
-    @property
-    def info(self) -> dict[str, Any]:
-        return {
-            "version": __version__,
-            "model": self.resources.model_name,
-            "stages": [s.name for s in self.stages],
-        }
+            self.clean_options = CleanOptions.from_config(config)
+        from .serialize import OutputOptions
 
-    def annotate_documents(self, docs: list[Document]) -> list[Document]:
-        """Run every stage over a batch of documents, in place."""
-        if not self.stages or self.stages[0].name != "clean":
-            for d in docs:
-                if d.text is None:
-                    d.text = d.raw
-        for stage in self.stages:
-            stage.process_batch(docs)
-        return docs
+        self.output = OutputOptions(keep_raw=config["output"]["keep_raw"],
+                                    keep_lines=config["output"]["keep_lines"],
+                                    pos=has_components(self.nlp, POS_COMPONENTS),
+                                    parser=has_components(self.nlp, ("parser",)))
+        self.stages = [s for s in config["pipeline"]["stages"] if s != "clean" or self.cleaning]
+        self.info = {"version": __version__, "model": model_name(self.nlp, config), "stages": self.stages,
+                     "config": config_digest(config)}
+        self.errors: list[InputError] = []  # refused records of the last `pipe()` call
 
-    def to_dict(self, doc: Document) -> dict[str, Any]:
-        out = self.config["output"]
-        return doc.to_dict(self.info, keep_raw=out["keep_raw"], keep_lines=out["keep_lines"])
+    # ------------------------------------------------------------------ one document
+    def prepare(self, rec: InputRecord) -> tuple[str, RecordContext]:
+        """HTML to block lines, cleaning, metadata: the text for spaCy and the record context."""
+        raw, hints = rec.text, None
+        if rec.html:
+            from .html import html_to_lines
 
-    def pipe(self, records: Iterable[Record]) -> Iterator[dict[str, Any]]:
-        """Annotate a stream of texts, records or Documents; yields output dicts in order."""
-        batch_size = self.config["pipeline"]["batch_size"]
-        numbered = enumerate(records)
-        while True:
-            chunk = list(islice(numbered, batch_size))
-            if not chunk:
-                return
-            docs = [to_document(r, i, self.config) for i, r in chunk]
-            for doc in self.annotate_documents(docs):
-                yield self.to_dict(doc)
+            raw, hints = html_to_lines(rec.text)
+        if raw.startswith("\ufeff"):
+            raw = raw[1:]
+        ctx = RecordContext(rec.id, rec.key, raw, dict(rec.meta))
+        if not self.cleaning:
+            return raw, ctx
+        from .clean import clean_text
+
+        result = clean_text(raw, self.clean_options, hints)
+        ctx.lines, ctx.boilerplate = result.lines, result.boilerplate
+        for key, value in result.meta.items():
+            if ctx.meta.get(key) is None:  # fields given with the input win
+                ctx.meta[key] = value
+        return result.text, ctx
+
+    def annotate_records(self, records: list[InputRecord]) -> list[Result]:
+        """Annotate a batch; a record that fails at any step becomes an InputError, the rest go on."""
+        from .serialize import to_record
+
+        results: list[Optional[Result]] = [None] * len(records)
+        prepared: list[tuple[int, tuple[str, RecordContext]]] = []
+        for i, rec in enumerate(records):
+            try:
+                prepared.append((i, self.prepare(rec)))
+            except Exception as exc:  # noqa: BLE001 - isolate the record
+                results[i] = _error(rec, f"cleaning failed: {type(exc).__name__}: {exc}")
+        budget = self.config["pipeline"]["time_budget"]
+        try:
+            with _time_limit(budget * len(prepared) if budget else None):
+                docs = list(self.nlp.pipe([p[1] for p in prepared], as_tuples=True,
+                                          batch_size=max(1, len(prepared))))
+        except Exception:  # noqa: BLE001 - find the failing record(s) one by one
+            docs = []
+            for i, (text, ctx) in prepared:
+                try:
+                    with _time_limit(budget):
+                        docs.append((self.nlp(text), ctx))
+                except Exception as exc:  # noqa: BLE001
+                    results[i] = _error(records[i], f"annotation failed: {type(exc).__name__}: {exc}")
+                    docs.append(None)
+        for (i, _), done in zip(prepared, docs):
+            if done is None:
+                continue
+            try:
+                results[i] = to_record(done[0], done[1], self.info, self.output)
+            except Exception as exc:  # noqa: BLE001
+                results[i] = _error(records[i], f"writing failed: {type(exc).__name__}: {exc}")
+        return results  # type: ignore[return-value]
+
+    # ------------------------------------------------------------------ streams
+    def to_item(self, record: Record, index: int, source: Optional[str] = None) -> Union[InputRecord, InputError]:
+        """A text, a dict (id/text fields, others into meta) or an InputRecord -> InputRecord."""
+        key = source if source is not None else f"api:{index + 1}"
+        if isinstance(record, InputRecord):
+            return record
+        if isinstance(record, str):
+            record = {self.read_options.id_field: f"doc{index}", self.read_options.text_field: record}
+        if not isinstance(record, Mapping):
+            return InputError(key, key, None, None, f"record is a {type(record).__name__}, not a text or a mapping")
+        return record_from_mapping(dict(record), key, key, None, self.read_options, f"doc{index}")
+
+    def pipe(self, records: Iterable[Any], batch_size: Optional[int] = None, n_process: int = 1,
+             as_tuples: bool = False, errors: Optional[list] = None) -> Iterator[dict[str, Any]]:
+        """Annotate texts, records or InputRecords; yields output dicts in input order.
+        With `as_tuples`, items are `(record, source)` pairs (like spaCy's `as_tuples`).
+        Refused records are appended to `errors` (default: `self.errors`) and logged."""
+        sink = self.errors if errors is None else errors
+        if errors is None:
+            self.errors.clear()
+
+        def items() -> Iterator[Union[InputRecord, InputError]]:
+            for i, r in enumerate(records):
+                yield self.to_item(*((r[0], i, r[1]) if as_tuples else (r, i)))
+
+        for result in map_chunks(self, chunks(items(), batch_size or self.config["pipeline"]["batch_size"]),
+                                 n_process):
+            for rec in result:
+                if isinstance(rec, InputError):
+                    sink.append(rec)
+                    log.warning("%s", rec.message())
+                else:
+                    yield rec
 
     def __call__(self, record: Record) -> dict[str, Any]:
-        return next(self.pipe([record]))
+        """One document; a refused record raises ValueError with the reason."""
+        errors: list[InputError] = []
+        out = list(self.pipe([record], errors=errors))
+        if errors:
+            raise ValueError(errors[0].message())
+        return out[0]
+
+
+def chunks(items: Iterable, size: int) -> Iterator[list]:
+    it = iter(items)
+    while True:
+        chunk = list(islice(it, size))
+        if not chunk:
+            return
+        yield chunk
+
+
+def annotate_chunk(annotator: Annotator, chunk: list[Union[InputRecord, InputError]]) -> list[Result]:
+    """Results of one chunk in order; read errors pass through."""
+    records = [r for r in chunk if isinstance(r, InputRecord)]
+    done = iter(annotator.annotate_records(records) if records else [])
+    return [item if isinstance(item, InputError) else next(done) for item in chunk]
+
+
+_WORKER: Optional[Annotator] = None
+
+
+def _work(chunk: list) -> list[Result]:
+    assert _WORKER is not None
+    return annotate_chunk(_WORKER, chunk)
+
+
+def map_chunks(annotator: Annotator, chunk_iter: Iterable[list], n_process: int = 1) -> Iterator[list[Result]]:
+    """Results per chunk, in order; with n_process > 1, forked workers share the loaded pipeline
+    (copy-on-write: nothing is loaded twice)."""
+    if n_process <= 1 or sys.platform == "win32":
+        for chunk in chunk_iter:
+            yield annotate_chunk(annotator, chunk)
+        return
+    global _WORKER
+    _WORKER = annotator
+    pool = mp.get_context("fork").Pool(n_process)
+    try:
+        yield from pool.imap(_work, chunk_iter)
+    finally:
+        pool.terminate()
+        pool.join()
+        _WORKER = None
 
 
 def load(config: Union[None, str, Path, Mapping[str, Any]] = None, **overrides: Any) -> Annotator:
@@ -149,7 +233,7 @@ def load(config: Union[None, str, Path, Mapping[str, Any]] = None, **overrides: 
     return Annotator(load_config(config, overrides or None))
 
 
-def annotate(records: Iterable[Record], config: Union[None, str, Path, Mapping[str, Any]] = None
-             ) -> Iterator[dict[str, Any]]:
+def annotate(records: Iterable[Record], config: Union[None, str, Path, Mapping[str, Any]] = None,
+             n_process: int = 1) -> Iterator[dict[str, Any]]:
     """Annotate texts or records with a fresh pipeline; yields output dicts in input order."""
-    return load(config).pipe(records)
+    return load(config).pipe(records, n_process=n_process)

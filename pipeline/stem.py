@@ -130,6 +130,12 @@ class Stemmer:
         return self._cached(low.strip("-"))
 
 
+@lru_cache(maxsize=4)
+def shared_stemmer(exceptions_path: Optional[str] = None, cache_size: int = 200_000) -> Stemmer:
+    """One Stemmer (and one Sastrawi dictionary and cache) per process and settings."""
+    return Stemmer(exceptions_path, cache_size=cache_size)
+
+
 def is_capitalised_unknown(token, stemmer: Stemmer) -> bool:
     """A name by its form: capitalised inside a sentence and unknown to Sastrawi's dictionary."""
     text = token.text
@@ -138,29 +144,3 @@ def is_capitalised_unknown(token, stemmer: Stemmer) -> bool:
     if token.i > 0 and token.nbor(-1).text in {'"', "“", "(", "'", "‘", ":", "-", "—"}:
         return False  # a quote or heading start behaves like a sentence start
     return not stemmer.is_known_word(text)
-
-
-from .stage import Stage  # noqa: E402
-
-
-class StemStage(Stage):
-    """Fill `token.stem`; uses entities and POS when earlier stages provided them."""
-
-    name = "stem"
-    requires = frozenset({"tokens"})
-    provides = frozenset({"stems"})
-
-    def process(self, doc) -> None:
-        stemmer: Stemmer = self.resources.stemmer
-        protect = self.config["stem"]["protect_names"]
-        name_chars = set()
-        if protect:
-            for ent in doc.entities:
-                if ent["label"] in NAME_LABELS:
-                    name_chars.update(range(ent["start"], ent["end"]))
-        words = (t for t in doc.spacy_doc if not t.is_space)
-        for tok, out in zip(words, doc.tokens):
-            is_name = protect and (
-                tok.idx in name_chars or is_capitalised_unknown(tok, stemmer)
-            )
-            out["stem"] = stemmer.stem(tok.text, pos=out.get("pos"), is_name=is_name)

@@ -6,12 +6,13 @@ tokenizer rules and a sentence splitter component.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
 
+import numpy
 import spacy
 from spacy.language import Language
+from spacy.attrs import SENT_START
 from spacy.symbols import ORTH
 from spacy.tokens import Doc
 from spacy.tokenizer import Tokenizer
@@ -21,6 +22,7 @@ from .lang import read_pairs
 
 SENTENCE_END = {".", "!", "?", "…", "...", "?!", "!?"}
 CLOSING = {'"', "”", "’", "'", ")", "]", "»"}
+SENTENCES = "sentences"  # the span group holding Warta's sentences
 OPENING_QUOTES = {'"', "“", "‘", "'", "(", "[", "«"}
 
 # Infixes of spacy/lang/id that split what news text keeps whole.
@@ -65,11 +67,14 @@ def _starts_sentence_like(text: str) -> bool:
 
 @Language.factory(
     "warta_sentencizer",
-    assigns=["token.is_sent_start"],
-    default_config={"abbreviations": {}},
+    assigns=["token.is_sent_start", "doc.spans"],
+    default_config={"abbreviations_path": None},
 )
-def make_sentencizer(nlp: Language, name: str, abbreviations: dict) -> "WartaSentencizer":
-    return WartaSentencizer(abbreviations)
+def make_sentencizer(nlp: Language, name: str, abbreviations_path: Optional[str]) -> "WartaSentencizer":
+    """Warta's sentence splitter; `abbreviations_path` None = the shipped list (config.yaml)."""
+    from .config import setting
+
+    return WartaSentencizer(read_abbreviations(setting(abbreviations_path, "tokenize.abbreviations")))
 
 
 class WartaSentencizer:
@@ -122,74 +127,49 @@ class WartaSentencizer:
                 i = j if j > i else i + 1
                 continue
             i += 1
-        for k, tok in enumerate(doc):
-            tok.is_sent_start = starts[k]
+        doc.from_array([SENT_START], _sent_start_array(starts))
+        doc.spans[SENTENCES] = sentence_spans(doc)
         return doc
 
 
 @spacy.registry.tokenizers("warta.news_tokenizer.v1")
-def create_news_tokenizer(abbreviations_path: str):
-    """spaCy registry entry, so a pipeline builds Warta's tokenizer directly (once)."""
+def create_news_tokenizer(abbreviations_path: Optional[str] = None):
+    """spaCy registry entry, so a pipeline builds Warta's tokenizer directly (once);
+    `abbreviations_path` None = the shipped list (config.yaml `tokenize.abbreviations`)."""
     def make(nlp: Language) -> Tokenizer:
-        return news_tokenizer(nlp, read_abbreviations(abbreviations_path))
+        from .config import setting
+
+        return news_tokenizer(nlp, read_abbreviations(setting(abbreviations_path, "tokenize.abbreviations")))
     return make
 
 
-def _tokenizer_config(abbrev_path: str) -> dict:
+def tokenizer_config(abbreviations_path: str) -> dict:
+    """The `[nlp.tokenizer]` override that builds Warta's tokenizer from its rules."""
     return {"nlp": {"tokenizer": {"@tokenizers": "warta.news_tokenizer.v1",
-                                  "abbreviations_path": str(abbrev_path)}}}
+                                  "abbreviations_path": str(abbreviations_path)}}}
 
 
-@lru_cache(maxsize=8)
-def _blank(abbrev_path: str) -> Language:
-    abbreviations = read_abbreviations(abbrev_path)
-    nlp = spacy.blank("id", config=_tokenizer_config(abbrev_path))
-    nlp.add_pipe("warta_sentencizer", config={"abbreviations": abbreviations})
-    return nlp
+def _sent_start_array(starts: list[bool]):
+    """SENT_START column for `Doc.from_array`: 1 starts a sentence, -1 does not."""
+    return numpy.array([1 if st else -1 for st in starts], dtype="int64").astype("uint64").reshape(-1, 1)
 
 
-def make_nlp(abbrev_path: str, model_path: Optional[str] = None) -> Language:
-    """The spaCy pipeline: a trained model when given, else blank Indonesian; news tokenizer
-    rules and the Warta sentencizer first in either case."""
-    if model_path is None:
-        return _blank(str(abbrev_path))
-    abbreviations = read_abbreviations(abbrev_path)
-    # the model's own tokenizer is neither built nor read: Warta's is built from its rules
-    nlp = spacy.load(model_path, exclude=["tokenizer"], config=_tokenizer_config(abbrev_path))
-    if "warta_sentencizer" not in nlp.pipe_names:
-        nlp.add_pipe("warta_sentencizer", first=True, config={"abbreviations": abbreviations})
-    return nlp
-
-
-def sentence_spans(doc: Doc) -> list[dict[str, int]]:
-    """Sentence offsets, trimmed of surrounding whitespace."""
+def sentence_spans(doc: Doc) -> list:
+    """The sentences as spans, trimmed of surrounding whitespace tokens."""
     spans = []
     for sent in doc.sents:
         toks = [t for t in sent if not t.is_space]
         if toks:
-            spans.append({"start": toks[0].idx, "end": toks[-1].idx + len(toks[-1].text)})
+            spans.append(doc[toks[0].i:toks[-1].i + 1])
     return spans
 
 
+def sentence_offsets(doc: Doc) -> list[dict[str, int]]:
+    """Warta's sentences (the splitter's, stored in `doc.spans["sentences"]`) as offsets."""
+    if SENTENCES in doc.spans:
+        group = doc.spans[SENTENCES]
+    else:
+        group = sentence_spans(doc) if doc.has_annotation("SENT_START") else []
+    return [{"start": s.start_char, "end": s.end_char} for s in group]
 
-from .stage import Stage  # noqa: E402
 
-
-class TokenizeStage(Stage):
-    """spaCy tokens and Warta sentences over the cleaned text."""
-
-    name = "tokenize"
-    requires = frozenset({"text"})
-    provides = frozenset({"tokens", "sentences"})
-
-    def process(self, doc) -> None:
-        nlp = self.resources.nlp
-        sdoc = nlp.make_doc(doc.text)
-        sdoc = nlp.get_pipe("warta_sentencizer")(sdoc)
-        doc.spacy_doc = sdoc
-        doc.sentences = sentence_spans(sdoc)
-        doc.tokens = [
-            {"start": t.idx, "end": t.idx + len(t.text), "text": t.text,
-             "stem": None, "lemma": None, "pos": None, "is_stop": t.is_stop}
-            for t in sdoc if not t.is_space
-        ]
