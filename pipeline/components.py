@@ -111,13 +111,13 @@ class EntityComponent:
 
     def __init__(self, rules, labels: set[str], merge: Callable):
         self.rules = rules
-        self.labels = labels
+        self.model_labels = labels
         self.merge = merge
 
     def __call__(self, doc: Doc) -> Doc:
         from .ner import find_entities
 
-        found = find_entities(doc, sentence_offsets(doc), self.rules, self.labels, self.merge)
+        found = find_entities(doc, sentence_offsets(doc), self.rules, self.model_labels, self.merge)
         ents, quotes = [], []
         for f in found:
             span = _as_span(doc, f.start, f.end, f.label, f.source)

@@ -137,6 +137,27 @@ def build_nlp(config: Config):
     return nlp
 
 
+def complete_pipeline(model_dir: Path, out: Path) -> None:
+    """Rewrite a trained spaCy pipeline as a complete Warta pipeline: Warta's tokenizer (its
+    rules serialized), the sentencizer first, lemmas, entities, stems and relations after the
+    statistical components, all reading the shipped data files. `spacy.load(out)` alone then
+    gives every Warta annotation (the factories are found through the package's entry points)."""
+    import spacy
+
+    from . import components  # noqa: F401
+    from .tokenize import tokenizer_config
+
+    tok = tokenizer_config("")
+    tok["nlp"]["tokenizer"]["abbreviations_path"] = None
+    present = spacy.util.load_config(Path(model_dir) / "config.cfg")["nlp"]["pipeline"]
+    nlp = spacy.load(model_dir, exclude=["tokenizer"] + [n for n in present if n in WARTA_COMPONENTS], config=tok)
+    order = [c for s in STAGES if s != "clean" for c in STAGE_COMPONENTS[s]]
+    for name in WARTA_COMPONENTS:
+        later = [c for c in order[order.index(name) + 1:] if c in nlp.pipe_names]
+        nlp.add_pipe(name, **({"before": later[0]} if later else {}))
+    nlp.to_disk(out)
+
+
 def check_requirements(nlp, settings: Optional[dict[str, dict]] = None) -> None:
     """Every requirement no earlier component assigns (spaCy's `analyze_pipes`), as one error."""
     analysis = nlp.analyze_pipes()
