@@ -146,12 +146,38 @@ def _shipped_defaults() -> Config:
     return default_config()
 
 
+# settings that change how a run goes, not what it writes
+NOT_IN_DIGEST = {"pipeline.batch_size", "pipeline.time_budget", "pipeline.blas", "input", "evaluate"}
+
+
 def config_digest(cfg: Config) -> str:
-    """A short, stable fingerprint of a merged config (for resume and manifests)."""
+    """A short fingerprint of the settings that shape the annotations (data files by content),
+    written into every record's `pipeline.config`; `--resume` compares it."""
     import hashlib
     import json
 
-    return hashlib.sha1(json.dumps(cfg, sort_keys=True, default=str).encode()).hexdigest()[:12]
+    def fingerprint(value: Any, dotted: str) -> Any:
+        if isinstance(value, dict):
+            return {k: fingerprint(v, f"{dotted}.{k}" if dotted else k) for k, v in value.items()
+                    if (f"{dotted}.{k}" if dotted else k) not in NOT_IN_DIGEST}
+        if dotted in PATH_KEYS and value is not None:
+            return [_file_digest(v) for v in value] if isinstance(value, list) else _file_digest(value)
+        return value
+
+    blob = json.dumps(fingerprint(cfg, ""), sort_keys=True, default=str).encode()
+    return hashlib.sha1(blob).hexdigest()[:12]
+
+
+def _file_digest(path: str) -> str:
+    """Content hash of a data file (of meta.json for a model directory); the name if unreadable."""
+    import hashlib
+
+    p = Path(path)
+    target = p / "meta.json" if p.is_dir() else p
+    try:
+        return hashlib.sha1(target.read_bytes()).hexdigest()[:12]
+    except OSError:
+        return p.name
 
 
 def _check_values(cfg: Config) -> None:

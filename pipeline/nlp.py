@@ -180,6 +180,11 @@ def check_requirements(nlp, settings: Optional[dict[str, dict]] = None) -> None:
         raise PipelineError("cannot run this pipeline:\n  " + "\n  ".join(problems))
 
 
+def statistical_pipes(nlp) -> list:
+    """The trained components alone (the model's own output, before Warta's rules)."""
+    return [(n, p) for n, p in nlp.pipeline if n not in WARTA_COMPONENTS]
+
+
 def model_name(nlp, config: Config) -> str:
     """`id_warta_news-0.1.0` for a trained pipeline, `blank:id` without one."""
     meta = nlp.meta

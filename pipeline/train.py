@@ -27,6 +27,7 @@ import spacy
 from spacy.tokens import Doc, DocBin
 from spacy.training import Example
 
+from .nlp import complete_pipeline, statistical_pipes
 from .ud_eval import METRICS as RAW_METRICS
 
 # UD v1 -> v2 relation renames (the legacy GSD train file predates UD v2); `name` becomes
@@ -217,9 +218,9 @@ def repair_mojibake(text: str) -> str:
 def write_corpus_text(data: Path, out: Path) -> int:
     """One tokenized paragraph per line from the CLICK-ID dump (for word vectors); returns tokens."""
     from .config import load_config
-    from .tokenize import make_nlp
+    from .nlp import build_nlp
 
-    nlp = make_nlp(load_config()["tokenize"]["abbreviations"])
+    nlp = build_nlp(load_config(None, {"pipeline": {"model": None, "stages": ["tokenize"]}}))
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")  # renamed when complete: a killed run leaves no stub
     n = 0
@@ -321,7 +322,10 @@ def assemble(syntax_dir: Path, ner_dir: Path, out: Path) -> spacy.Language:
     nlp.meta["license"] = "CC BY-SA 4.0 (UD data) / MIT (idner-news-2k)"
     if out.exists():
         shutil.rmtree(out)
-    nlp.to_disk(out)
+    staged = out.with_name(out.name + ".statistical")
+    nlp.to_disk(staged)
+    complete_pipeline(staged, out)  # + Warta's tokenizer and components: a standalone pipeline
+    shutil.rmtree(staged)
     return nlp
 
 
@@ -341,7 +345,7 @@ def score_ner_dev(nlp, data: Path) -> dict:
     for words, tags in read_bio(data / "idner-news-2k" / "dev.txt"):
         gold = bio_doc(nlp.vocab, words, tags)
         pred = Doc(nlp.vocab, words=words)
-        for _, proc in nlp.pipeline:
+        for _, proc in statistical_pipes(nlp):
             pred = proc(pred)
         examples.append(Example(pred, gold))
     scores = Scorer.score_spans(examples, "ents")
@@ -482,7 +486,7 @@ def score_conllu(nlp, path: Path) -> dict:
     has_lemmatizer = "trainable_lemmatizer" in nlp.pipe_names
     for rows in read_conllu(path):
         doc = Doc(nlp.vocab, words=[r[1] for r in rows])
-        for name, proc in nlp.pipeline:
+        for name, proc in statistical_pipes(nlp):
             if name != "ner":
                 doc = proc(doc)
         for tok, r in zip(doc, rows):

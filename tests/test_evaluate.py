@@ -225,5 +225,27 @@ def test_frames_and_cli_outputs(tmp_path):
                           "--task", "relations", "--bootstrap", "50", "--errors", "3",
                           "--json", str(out_json), "--markdown", str(out_md)], capture_output=True, text=True)
     assert cli.returncode == 0, cli.stderr
-    assert "relations_fact_f1" in cli.stdout and "| metric |" in out_md.read_text()
+    assert "relations_fact_f1" in cli.stdout
+    tables = markdown_tables(out_md.read_text())
+    assert [t[0][:2] for t in tables[:2]] == [["metric", "value"], ["relation", "fact P/R/F1"]]
+    assert {row[0] for row in tables[1][1:]} >= {"jabatan", "afiliasi", "pernyataan"}
     assert len(json.loads(out_json.read_text())["errors"]) == 3
+
+
+def markdown_tables(text: str) -> list[list[list[str]]]:
+    """Parse GitHub-style Markdown tables; fails on a malformed one (ragged rows, no separator)."""
+    import re
+
+    tables = []
+    for block in text.split("\n\n"):
+        lines = block.strip().splitlines()
+        if not lines or not lines[0].startswith("|"):
+            continue
+        rows = []
+        for line in lines:
+            assert line.startswith("|") and line.endswith("|"), line
+            rows.append([c.strip() for c in line[1:-1].split("|")])
+        assert len({len(r) for r in rows}) == 1, f"ragged table: {block}"
+        assert all(re.fullmatch(r":?-{3,}:?", c) for c in rows[1]), f"no separator row: {block}"
+        tables.append([rows[0]] + rows[2:])
+    return tables

@@ -56,7 +56,8 @@ def test_every_bad_input_is_one_error_and_the_rest_is_annotated(tmp_path, bad_di
     assert reasons[("d_empty.txt", None, "d_empty")] == "empty document"
     assert "too large" in reasons[("e_huge.txt", None, "e_huge")]
     assert "broken JSON" in reasons[("f_records.jsonl", 2, None)]
-    assert reasons[("f_records.jsonl", 3, "j3")] == "missing field 'text'"
+    assert reasons[("f_records.jsonl", 3, "j3")].startswith("missing field 'text' (the record has 'id', ")
+    assert "--text-field" in reasons[("f_records.jsonl", 3, "j3")]
     assert len(errors) == 6 and len(warnings) == 6 and summary.errors == 6
     assert all(Path(e["path"]).name in w for e, w in zip(errors, warnings))
     assert docs[2]["meta"]["url"] == "https://example.id/x"  # other fields pass into meta

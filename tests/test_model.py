@@ -46,7 +46,7 @@ def test_the_model_is_shipped_small_and_loaded_by_default(annotator):
     assert (MODEL / "meta.json").exists() and (MODEL / "MODEL_CARD.md").exists()
     size = sum(p.stat().st_size for p in MODEL.rglob("*") if p.is_file())
     assert size < 30 * 2 ** 20
-    names = annotator.resources.nlp.pipe_names
+    names = annotator.nlp.pipe_names
     assert {"ner", "parser", "morphologizer"} <= set(names)
 
 

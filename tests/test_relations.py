@@ -1,11 +1,14 @@
 """Relation patterns from the data file, tested on Indonesian sentences with the persons given,
 so that each test checks a pattern rather than the statistical model."""
+from types import SimpleNamespace
+
 import pytest
 import yaml
 
 from pipeline.config import load_config
+from pipeline.document import RecordContext
 from pipeline.relations import RelationMatch, load_patterns, merge_relations
-from pipeline.runner import to_document
+from pipeline.serialize import to_record
 
 PATTERNS_PATH = load_config()["relations"]["patterns"]
 ENTRIES = yaml.safe_load(open(PATTERNS_PATH, encoding="utf-8"))["patterns"]
@@ -19,24 +22,25 @@ def rules_only():
 
 
 def annotate(annotator, text, names=(), parsed=False):
-    """Run the stages up to NER, add the given names as PER, then run relations."""
-    doc = to_document(text, 0, annotator.config)
-    doc.text = doc.raw
-    stages = {s.name: s for s in annotator.stages}
-    for name in ("tokenize", "tag", "ner"):
-        stages[name].process(doc)
-    ents = [e for e in doc.entities]
+    """Run the pipeline up to the entities, add the given names as PER, then run relations."""
+    nlp = annotator.nlp
+    with nlp.select_pipes(disable=["warta_stemmer", "warta_relations"]):
+        sdoc = nlp(text)
+    ents = list(sdoc.ents)
     for name in names:
         start = 0
         while (i := text.find(name, start)) != -1:
             start = i + len(name)
-            ents = [e for e in ents if e["label"] == "QUOTE" or e["end"] <= i or e["start"] >= i + len(name)]
-            ents.append({"start": i, "end": i + len(name), "label": "PER", "text": name, "source": "model"})
-    ents.sort(key=lambda e: (e["start"], -e["end"]))
-    doc.entities = [dict(e, id=f"e{k}") for k, e in enumerate(ents)]
-    stages["relations"].process(doc)
-    by_id = {e["id"]: e for e in doc.entities}
-    return doc, [(r["label"], by_id[r["head"]]["text"], by_id[r["tail"]]["text"], r["rule"]) for r in doc.relations]
+            ents = [e for e in ents if e.end_char <= i or e.start_char >= i + len(name)]
+            span = sdoc.char_span(i, i + len(name), label="PER")
+            span._.warta_source = "model"
+            ents.append(span)
+    sdoc.set_ents(sorted(ents, key=lambda e: e.start), default="outside")
+    nlp.get_pipe("warta_relations")(sdoc)
+    record = to_record(sdoc, RecordContext("t", "t", text), annotator.info, annotator.output)
+    by_id = {e["id"]: e for e in record["entities"]}
+    return SimpleNamespace(**record), [(r["label"], by_id[r["head"]]["text"], by_id[r["tail"]]["text"], r["rule"])
+                                       for r in record["relations"]]
 
 
 @pytest.mark.parametrize("entry", [e for e in ENTRIES if e.get("type", "token") == "token"],
@@ -49,7 +53,7 @@ def test_every_token_pattern_matches_its_example(rules_only, entry):
 @pytest.mark.parametrize("entry", [e for e in ENTRIES if e.get("type") == "dependency"],
                          ids=lambda e: f"{e['name']}-{e['label']}")
 def test_every_dependency_pattern_matches_its_example(annotator, entry):
-    if "parser" not in annotator.resources.nlp.pipe_names:
+    if "parser" not in annotator.nlp.pipe_names:
         pytest.skip("the shipped model has no parser")
     _, rels = annotate(annotator, entry["example"], entry.get("names", []))
     assert any(r[0] == entry["label"] for r in rels), rels

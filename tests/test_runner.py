@@ -68,9 +68,9 @@ def test_missing_requirements_are_reported_at_once():
     with pytest.raises(PipelineError) as err:
         pipeline.load({"pipeline": {"stages": ["clean", "stem", "relations"]}})
     msg = str(err.value)
-    assert "stage 'stem' requires 'tokens'" in msg
-    assert "stage 'relations' requires 'entities'" in msg
-    assert "stage 'relations' requires 'sentences'" in msg
+    assert "stage 'stem' (component 'warta_stemmer') requires 'doc.ents'" in msg  # names need entities
+    assert "stage 'relations' (component 'warta_relations') requires 'doc.ents'" in msg
+    assert "stage 'relations' (component 'warta_relations') requires 'token.is_sent_start'" in msg
 
 
 def test_unknown_config_key_is_an_error_naming_it():

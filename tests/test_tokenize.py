@@ -2,12 +2,13 @@
 import pytest
 
 from pipeline.config import load_config
-from pipeline.tokenize import make_nlp, sentence_spans
+from pipeline.nlp import build_nlp
+from pipeline.tokenize import sentence_offsets
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    return make_nlp(load_config()["tokenize"]["abbreviations"])
+    return build_nlp(load_config(None, {"pipeline": {"model": None, "stages": ["tokenize"]}}))
 
 
 def toks(nlp, text):
@@ -16,7 +17,7 @@ def toks(nlp, text):
 
 def sents(nlp, text):
     doc = nlp(text)
-    return [text[s["start"]:s["end"]] for s in sentence_spans(doc)]
+    return [text[s["start"]:s["end"]] for s in sentence_offsets(doc)]
 
 
 def test_date_in_brackets_stays_one_token(nlp):
