@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Sequence
 
+from .formats import bio_to_spans, detokenize, read_bio, read_conllu
+from .metrics import f1_from
+
 SCHEMES = ("strict", "exact", "partial", "type")
-NO_SPACE_BEFORE = set(".,;:!?)]}%”’'") | {"'s", "n't"}
-NO_SPACE_AFTER = set("([{“‘$")
 
 
 # ----------------------------------------------------------------------------- gold model
@@ -35,73 +36,16 @@ class GoldDoc:
     sentence_starts: list[int] = field(default_factory=list)
 
 
-def detokenize(words: Sequence[str]) -> tuple[str, list[tuple[int, int]]]:
-    """Rebuild text from tokens: a space between tokens, except before closing punctuation
-    (`. , ; : ! ? ) ]`) and after opening brackets; straight double quotes alternate open/close."""
-    parts: list[str] = []
-    offsets = []
-    pos = 0
-    quote_open = False
-    prev = None
-    for w in words:
-        space = bool(parts)
-        if w in NO_SPACE_BEFORE or (w == '"' and quote_open):
-            space = False
-        if prev is not None and (prev in NO_SPACE_AFTER or (prev == '"' and quote_open and w != '"')):
-            space = False
-        if w == '"':
-            quote_open = not quote_open
-        if space:
-            parts.append(" ")
-            pos += 1
-        offsets.append((pos, pos + len(w)))
-        parts.append(w)
-        pos += len(w)
-        prev = w
-    return "".join(parts), offsets
-
-
-def bio_to_spans(tags: Sequence[str], offsets: Sequence[tuple[int, int]]) -> list[dict]:
-    """IOB2 (or IOB1) tags -> character spans; an I- after O or another type starts a span."""
-    spans, cur = [], None
-    for tag, (s, e) in zip(list(tags) + ["O"], list(offsets) + [(0, 0)]):
-        kind, _, label = tag.partition("-")
-        if kind == "I" and cur and cur["label"] == label:
-            cur["end"] = e
-            continue
-        if cur:
-            spans.append(cur)
-            cur = None
-        if kind in ("B", "I") and label:
-            cur = {"start": s, "end": e, "label": label}
-    return spans
-
-
 def read_conll_bio(path: Path) -> list[GoldDoc]:
     """Token first, tag last, blank line between sentences; one GoldDoc per sentence."""
-    docs, words, tags = [], [], []
-
-    def flush():
-        if words:
-            text, offsets = detokenize(words)
-            docs.append(GoldDoc(f"{path.stem}-{len(docs) + 1}", text,
-                                entities=bio_to_spans(tags, offsets)))
-        words.clear()
-        tags.clear()
-
-    for line in path.read_text(encoding="utf-8").splitlines():
-        cols = line.split()
-        if not cols or line.startswith("-DOCSTART-"):
-            flush()
-            continue
-        words.append(cols[0])
-        tags.append(cols[-1] if len(cols) > 1 else "O")
-    flush()
+    docs = []
+    for words, tags in read_bio(path):
+        text, offsets = detokenize(words)
+        docs.append(GoldDoc(f"{path.stem}-{len(docs) + 1}", text, entities=bio_to_spans(tags, offsets)))
     return docs
 
 
 def read_conllu_gold(path: Path) -> list[GoldDoc]:
-    from .train import read_conllu
 
     docs = []
     for k, rows in enumerate(read_conllu(path), start=1):
@@ -175,86 +119,38 @@ class Counts:
         return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def _overlap(a: dict, b: dict) -> bool:
-    return a["start"] < b["end"] and b["start"] < a["end"]
+NERVALUATE_SCHEMES = {"strict": "strict", "exact": "exact", "partial": "partial", "type": "ent_type"}
 
 
-def ner_counts(gold: list[dict], pred: list[dict]) -> dict[str, Counts]:
-    """nervaluate's four schemes over one document: scheme -> Counts.
-
-    Predictions are taken in order; each gold span is matched at most once (first unmatched
-    one in order). strict: boundaries and type; exact: boundaries; partial: overlap earns half;
-    type: overlap and type (the closest-bounded gold of the right type wins). An overlap that
-    is not a match is incorrect (partial for `partial`); no overlap is spurious; gold never
-    matched is missed."""
-    return {"strict": _strategy(gold, pred, lambda p, g: _same_bounds(p, g) and p["label"] == g["label"]),
-            "exact": _strategy(gold, pred, _same_bounds),
-            "partial": _strategy(gold, pred, _same_bounds, partial=True),
-            "type": _type_strategy(gold, pred)}
-
-
-def _same_bounds(p: dict, g: dict) -> bool:
-    return p["start"] == g["start"] and p["end"] == g["end"]
-
-
-def _strategy(gold: list[dict], pred: list[dict], match: Callable[[dict, dict], bool],
-              partial: bool = False) -> Counts:
-    def choose(p: dict, free: list[int]) -> tuple[Optional[int], Optional[int]]:
-        near = None
-        for i in free:
-            if match(p, gold[i]) and (not partial or _overlap(p, gold[i])):
-                return i, None
-            if near is None and _overlap(p, gold[i]):
-                near = i
-        return None, near
-    return _tally(gold, pred, choose, partial)
-
-
-def _type_strategy(gold: list[dict], pred: list[dict]) -> Counts:
-    def choose(p: dict, free: list[int]) -> tuple[Optional[int], Optional[int]]:
-        best, best_dist, wrong = None, None, None
-        for i in free:
-            g = gold[i]
-            if not _overlap(p, g):
-                continue
-            if g["label"] == p["label"]:
-                dist = abs(p["start"] - g["start"]) + abs(p["end"] - g["end"])
-                if best_dist is None or dist < best_dist:
-                    best, best_dist = i, dist
-            elif wrong is None:
-                wrong = i
-        return best, wrong
-    return _tally(gold, pred, choose, partial=False)
-
-
-def _tally(gold: list[dict], pred: list[dict],
-           choose: Callable[[dict, list[int]], tuple[Optional[int], Optional[int]]], partial: bool) -> Counts:
-    """Shared bookkeeping: `choose` returns (matched gold, overlapping gold) among unmatched ones."""
-    c, matched = Counts(), set()
-    for p in pred:
-        hit, near = choose(p, [i for i in range(len(gold)) if i not in matched])
-        if hit is not None:
-            c.cor += 1
-            matched.add(hit)
-        elif near is not None:
-            if partial:
-                c.par += 1
-            else:
-                c.inc += 1
-            matched.add(near)
-        else:
-            c.spu += 1
-    c.mis += len(gold) - len(matched)
-    return c
+def _nervaluate_spans(spans: list[dict]) -> list[dict]:
+    """Character spans (end exclusive) as nervaluate reads them (end inclusive)."""
+    return [{"label": e["label"], "start": e["start"], "end": e["end"] - 1} for e in spans]
 
 
 def ner_counts_by_label(gold: list[dict], pred: list[dict]) -> dict[str, dict[str, Counts]]:
-    """'*' = all labels together; each label alone (gold and predictions filtered to it)."""
-    labels = {e["label"] for e in gold} | {e["label"] for e in pred}
-    out = {"*": ner_counts(gold, pred)}
+    """nervaluate's four schemes (strict, exact, partial, type) over one document: label ('*' =
+    all labels) -> scheme -> Counts. The counts are nervaluate's own (`Evaluator`), kept per
+    document so that the bootstrap can resample documents."""
+    from nervaluate import Evaluator
+
+    labels = sorted({e["label"] for e in gold} | {e["label"] for e in pred})
+    out: dict[str, dict[str, Counts]] = {"*": {s: Counts() for s in SCHEMES}}
+    if not labels:
+        return out
+    res = Evaluator([_nervaluate_spans(gold)], [_nervaluate_spans(pred)], tags=labels, loader="dict").evaluate()
+
+    def counts(r) -> Counts:
+        return Counts(r.correct, r.incorrect, r.partial, r.missed, r.spurious)
+
+    out["*"] = {ours: counts(res["overall"][theirs]) for ours, theirs in NERVALUATE_SCHEMES.items()}
     for lab in labels:
-        out[lab] = ner_counts([g for g in gold if g["label"] == lab], [p for p in pred if p["label"] == lab])
+        out[lab] = {ours: counts(res["entities"][lab][theirs]) for ours, theirs in NERVALUATE_SCHEMES.items()}
     return out
+
+
+def ner_counts(gold: list[dict], pred: list[dict]) -> dict[str, Counts]:
+    """All labels together: scheme -> Counts (nervaluate)."""
+    return ner_counts_by_label(gold, pred)["*"]
 
 
 def conlleval_counts(gold: list[dict], pred: list[dict]) -> Counter:
@@ -268,12 +164,6 @@ def conlleval_counts(gold: list[dict], pred: list[dict]) -> Counter:
         c[(lab, "gold")] += g[key]
         c[(lab, "pred")] += p[key]
     return c
-
-
-def f1_from(tp: float, n_pred: float, n_gold: float) -> tuple[float, float, float]:
-    p = tp / n_pred if n_pred else 0.0
-    r = tp / n_gold if n_gold else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
 def fact_key(rel: dict, doc_id: str) -> tuple:

@@ -21,12 +21,13 @@ import re
 import shutil
 import time
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Optional
 
 import spacy
 from spacy.tokens import Doc, DocBin
 from spacy.training import Example
 
+from .formats import read_bio, read_conllu
 from .nlp import complete_pipeline, statistical_pipes
 from .ud_eval import METRICS as RAW_METRICS
 
@@ -38,25 +39,6 @@ PREDICATE_POS = {"VERB", "ADJ", "ADV", "AUX"}
 # tense/modal adverbs that GSD v2 annotates as AUX with relation aux
 V2_AUXILIARIES = {"akan", "telah", "dapat", "bisa", "harus", "sudah", "ingin", "mampu", "sedang",
                   "boleh", "mau", "seharusnya"}
-
-
-def read_conllu(path: Path) -> Iterator[list[list[str]]]:
-    """Sentences as lists of 10-column rows (multiword-token ranges and empty nodes skipped)."""
-    sent: list[list[str]] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            if sent:
-                yield sent
-            sent = []
-            continue
-        if line.startswith("#"):
-            continue
-        cols = line.split("\t")
-        if len(cols) != 10 or "-" in cols[0] or "." in cols[0]:
-            continue
-        sent.append(cols)
-    if sent:
-        yield sent
 
 
 def convert_v1_sentence(rows: list[list[str]]) -> list[list[str]]:
@@ -96,23 +78,6 @@ def conllu_doc(vocab, rows: list[list[str]]) -> Doc:
     return Doc(vocab, words=words, spaces=spaces, pos=[r[3] for r in rows], heads=heads,
                deps=deps, morphs=morphs, lemmas=[r[2] if r[2] != "_" else "" for r in rows],
                sent_starts=[True] + [False] * (len(rows) - 1))
-
-
-def read_bio(path: Path) -> Iterator[tuple[list[str], list[str]]]:
-    """CoNLL-style token files: token first, tag last, blank line between sentences."""
-    words: list[str] = []
-    tags: list[str] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        cols = line.split()
-        if not cols:
-            if words:
-                yield words, tags
-            words, tags = [], []
-            continue
-        words.append(cols[0])
-        tags.append(cols[-1])
-    if words:
-        yield words, tags
 
 
 LABEL_MAP = {"PERSON": "PER", "PER": "PER", "PPL": "PER",

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Sequence
+
+from .formats import read_conllu_sentences as read_ud_sentences
+from .metrics import f1_from
 
 METRICS = ("tokens", "sentences", "words", "upos", "ufeats", "lemma", "uas", "las")
 
@@ -35,24 +38,6 @@ class UDDocument:
     tokens: list[tuple[int, int]] = field(default_factory=list)  # surface tokens
     sentences: list[tuple[int, int]] = field(default_factory=list)
     words: list[GoldWord] = field(default_factory=list)
-
-
-def read_ud_sentences(path: Path) -> Iterator[tuple[str, list[list[str]]]]:
-    """(text, rows) per sentence; rows include multiword-token ranges, not empty nodes."""
-    text, rows = None, []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            if rows:
-                yield text if text is not None else " ".join(r[1] for r in rows if "-" not in r[0]), rows
-            text, rows = None, []
-        elif line.startswith("# text = "):
-            text = line[len("# text = "):]
-        elif not line.startswith("#"):
-            cols = line.split("\t")
-            if len(cols) == 10 and "." not in cols[0]:
-                rows.append(cols)
-    if rows:
-        yield text if text is not None else " ".join(r[1] for r in rows if "-" not in r[0]), rows
 
 
 def add_sentence(doc: UDDocument, text: str, rows: list[list[str]]) -> None:
@@ -146,7 +131,6 @@ def _add(slot: list[int], correct: int, predicted: int, gold: int) -> None:
 
 
 def f1_table(counts: dict[str, list[int]]) -> dict[str, float]:
-    from .evaluate import f1_from
 
     return {name: round(f1_from(c, p, g)[2], 4) for name, (c, p, g) in counts.items()}
 
