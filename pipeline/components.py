@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import registry
 
 from .config import setting
-from .tokenize import sentence_offsets
+from .tokenize import doc_text, sentence_offsets
 
 QUOTES = "quotes"  # span group of QUOTE entities (they may contain other entities)
 
@@ -57,7 +57,7 @@ def ordered_entities(doc: Doc) -> list[Span]:
 
 def entity_dicts(doc: Doc, spans: Optional[Sequence[Span]] = None) -> list[dict]:
     """The entities as plain dicts (id, start, end, label, text, source)."""
-    text = doc.text
+    text = doc_text(doc)
     out = []
     for k, span in enumerate(ordered_entities(doc) if spans is None else spans):
         s, e = entity_offsets(span)

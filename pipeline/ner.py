@@ -33,6 +33,7 @@ from spacy.tokens import Doc, Token
 from spacy.util import filter_spans
 
 from .lang import read_lines
+from .tokenize import doc_text
 
 for _ext in ("warta_dict", "warta_place"):
     if not Token.has_extension(_ext):
@@ -281,7 +282,7 @@ def _trim(text: str, s: int, e: int) -> Optional[tuple[int, int]]:
 def merge_entities(doc: Doc, model: list[Found], rules: list[Found], gazetteer: list[Found],
                    place_names: set[str], known_word: Callable[[str], bool] = lambda w: False) -> list[Found]:
     """Non-overlapping PER/ORG/LOC/DATE/TIME/TITLE spans (precedence in the module docstring)."""
-    taken = bytearray(len(doc.text) + 1)
+    taken = bytearray(len(doc_text(doc)) + 1)
     out: list[Found] = []
 
     def free(s: int, e: int) -> bool:
@@ -296,13 +297,13 @@ def merge_entities(doc: Doc, model: list[Found], rules: list[Found], gazetteer: 
         take(f)
     gaz_at = {(g.start, g.end): g for g in gazetteer}
     for g in gazetteer:  # a multi-word place or body from a list beats a partial model span
-        if " " in doc.text[g.start:g.end] and free(g.start, g.end):
+        if " " in doc_text(doc)[g.start:g.end] and free(g.start, g.end):
             take(g)
     # a model span that is exactly a listed name takes the list's label (Mosul: LOC, PBB: ORG)
     model = [gaz_at.get((f.start, f.end), f) for f in model]
     for f in model:
         for piece in _pieces_outside(doc, f, taken):
-            rest = doc.text[piece.start:piece.end]
+            rest = doc_text(doc)[piece.start:piece.end]
             if (piece.start, piece.end) != (f.start, f.end) and " " not in rest and known_word(rest):
                 continue  # `Kota` left over from `Kota Deir` once `Deir Az Zor` was taken
             for part in _split_leading_place(doc, piece, place_names):
@@ -398,7 +399,7 @@ def find_person_cues(doc: Doc, spans: list[Found], rules: EntityRules,
                      headline: frozenset[int] | set[int] = frozenset()) -> list[Found]:
     """PER for capitalised words after a TITLE chain (`Menteri Pertahanan Rusia Sergei Shoigu`) or
     after a speech word (`kata Lavrov`), where no other span is."""
-    taken = bytearray(len(doc.text) + 1)
+    taken = bytearray(len(doc_text(doc)) + 1)
     for f in spans:
         for k in range(f.start, f.end):
             taken[k] = 1
@@ -434,7 +435,7 @@ def find_person_cues(doc: Doc, spans: list[Found], rules: EntityRules,
 
 
 def _next_token(doc: Doc, char: int, starts: dict[int, int]) -> Optional[int]:
-    while char < len(doc.text) and doc.text[char] == " ":
+    while char < len(doc_text(doc)) and doc_text(doc)[char] == " ":
         char += 1
     return starts.get(char)
 
@@ -467,13 +468,13 @@ def persons_after_titles(doc: Doc, spans: list[Found], rules: EntityRules) -> li
         if f.label not in ("ORG", "LOC") or f.source != "model" or k == 0:
             continue
         j = k - 1
-        if doc.text[out[j].end:f.start].strip() not in ("", ","):
+        if doc_text(doc)[out[j].end:f.start].strip() not in ("", ","):
             continue
-        if out[j].label in ("ORG", "LOC") and j > 0 and doc.text[out[j - 1].end:out[j].start].strip() == "":
+        if out[j].label in ("ORG", "LOC") and j > 0 and doc_text(doc)[out[j - 1].end:out[j].start].strip() == "":
             j -= 1
         if out[j].label != "TITLE":
             continue
-        words = doc.text[f.start:f.end].split()
+        words = doc_text(doc)[f.start:f.end].split()
         if len(words) >= 2 and all(w[:1].isupper() and not rules.known_word(w) for w in words) \
                 and not any(w in rules.place_names for w in words):
             out[k] = Found(f.start, f.end, "PER", f.source, "after_title")
@@ -495,7 +496,7 @@ def join_adjacent_persons(text: str, spans: list[Found]) -> list[Found]:
 def propagate_names(doc: Doc, spans: list[Found]) -> list[Found]:
     """A person named in full once (`Sergei Shoigu`) is the same person when the surname or the
     full name appears again: those mentions become PER (model LOC/ORG on them is corrected)."""
-    text = doc.text
+    text = doc_text(doc)
     names = set()
     for f in spans:
         if f.label == "PER":
@@ -546,8 +547,8 @@ def find_entities(sdoc: Doc, sentences: list[dict[str, int]], rules: EntityRules
     merged = merge(sdoc, model, find_rule_spans(sdoc, rules), find_gazetteer_spans(sdoc, rules),
                    rules.place_names, known_word)
     cues = find_person_cues(sdoc, merged, rules, headline)
-    merged = join_adjacent_persons(sdoc.text, sorted(merged + cues, key=lambda f: (f.start, f.end)))
+    merged = join_adjacent_persons(doc_text(sdoc), sorted(merged + cues, key=lambda f: (f.start, f.end)))
     merged = persons_after_titles(sdoc, merged, rules)
-    merged = propagate_names(sdoc, acronyms_of_organizations(sdoc.text, merged))
-    merged += find_quotes(sdoc.text, sentences)
+    merged = propagate_names(sdoc, acronyms_of_organizations(doc_text(sdoc), merged))
+    merged += find_quotes(doc_text(sdoc), sentences)
     return _no_sentence_crossing(sorted(merged, key=lambda f: (f.start, -f.end)), sentences)

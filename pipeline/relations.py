@@ -18,6 +18,8 @@ import yaml
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Token
 
+from .tokenize import doc_text
+
 
 EXT = {"quote_start": "warta_quote_start", "quote_end": "warta_quote_end"}
 for _name, _default in (("warta_quote_start", False), ("warta_quote_end", False)):
@@ -241,7 +243,7 @@ def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
         ev_start, ev_end = sdoc[start].idx, sdoc[end - 1].idx + len(sdoc[end - 1].text)
         tails = [tail]
         if entities[tail]["label"] == "QUOTE":
-            tails = quote_region(entities, sdoc.text, tail)
+            tails = quote_region(entities, doc_text(sdoc), tail)
         elif _sentence_of(sentences, entities[head]["start"]) != _sentence_of(sentences, entities[tail]["start"]):
             continue
         for t in tails:

@@ -9,7 +9,7 @@ from spacy.tokens import Doc
 
 from .components import entity_dicts, entity_offsets, ordered_entities
 from .document import RecordContext
-from .tokenize import sentence_offsets
+from .tokenize import doc_text, sentence_offsets
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def to_record(doc: Doc, ctx: RecordContext, pipeline_info: dict[str, Any],
     out: dict[str, Any] = {
         "id": ctx.id,
         "source": ctx.source,
-        "text": doc.text,
+        "text": doc_text(doc),
         "meta": ctx.meta,
         "boilerplate": ctx.boilerplate,
         "sentences": sentence_offsets(doc) if len(doc) else [],

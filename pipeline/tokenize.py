@@ -23,6 +23,7 @@ from .lang import read_pairs
 SENTENCE_END = {".", "!", "?", "…", "...", "?!", "!?"}
 CLOSING = {'"', "”", "’", "'", ")", "]", "»"}
 SENTENCES = "sentences"  # the span group holding Warta's sentences
+TEXT_KEY = "warta_text"  # doc.user_data key of the cached text
 OPENING_QUOTES = {'"', "“", "‘", "'", "(", "[", "«"}
 
 # Infixes of spacy/lang/id that split what news text keeps whole.
@@ -141,6 +142,15 @@ def create_news_tokenizer(abbreviations_path: Optional[str] = None):
 
         return news_tokenizer(nlp, read_abbreviations(setting(abbreviations_path, "tokenize.abbreviations")))
     return make
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, built once per Doc (spaCy rebuilds the string on every access, which made
+    loops over entities quadratic in document length)."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
 
 
 def tokenizer_config(abbreviations_path: str) -> dict:
