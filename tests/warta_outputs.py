@@ -48,7 +48,8 @@ def hostile_output(annotator) -> Path:
 
         src = _TMP / "hostile.in.jsonl"
         src.write_text(json.dumps({"id": HOSTILE_ID, "text": HOSTILE_TEXT,
-                                   "author": "<b onmouseover=alert(2)>Penulis</b>"}) + "\n",
+                                   "author": "<b onmouseover=alert(2)>Penulis</b>",
+                                   "publisher": "<script>alert('pub')</script>"}) + "\n",
                        encoding="utf-8")
         out = _TMP / "hostile.jsonl"
         assert annotate_files([src], out, annotator, progress=False, warn=lambda m: None).ok
