@@ -230,6 +230,16 @@ def write_page(paths: Paths, doc_id: str, out: Union[str, Path]) -> Path:
     return out
 
 
+def _in_notebook() -> bool:
+    """True inside a Jupyter kernel (IPython with a kernel attached)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
 class DocumentView:
     """What `show` returns outside a notebook: the fragment, displayed by IPython if asked."""
 
@@ -238,6 +248,9 @@ class DocumentView:
 
     def _repr_html_(self) -> str:
         return self.html
+
+    def __repr__(self) -> str:
+        return f"<DocumentView: {len(self.html):,} characters of HTML>"
 
 
 def show(doc: Union[dict[str, Any], Paths], doc_id: Optional[str] = None,
@@ -250,9 +263,7 @@ def show(doc: Union[dict[str, Any], Paths], doc_id: Optional[str] = None,
         doc = find_document(doc, doc_id)
     view = DocumentView(render(doc))
     if jupyter is None:
-        from spacy.util import is_in_jupyter
-
-        jupyter = is_in_jupyter()
+        jupyter = _in_notebook()
     if jupyter:
         from IPython.display import display
 
