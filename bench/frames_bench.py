@@ -74,7 +74,7 @@ def measure(kind: str, path: str) -> dict:
         held = int(ann.memory_usage().sum())
     elif kind == "iter_read":
         held = 0
-        for part in frames.iter_read(path, chunk_size=200, columns={"tokens": ["doc_id", "text", "pos"]}):
+        for part in frames.iter_read(path, chunk_size=100, columns={"tokens": ["doc_id", "text", "pos"]}):
             rows += len(part.tokens)
             held = max(held, int(part.memory_usage().sum()))
     elif kind == "read_json":
@@ -137,7 +137,7 @@ def main() -> None:
     for kind, label, src in [
         ("read", "read(OUT.jsonl), all six tables", path),
         ("read_small", "read(..., tables=documents/entities/relations)", path),
-        ("iter_read", "iter_read(chunk_size=200, 3 token columns)", path),
+        ("iter_read", "iter_read(chunk_size=100, 3 token columns)", path),
         ("read_parquet", "read(PARQUET_DIR), all six tables", pq),
         ("read_json", "pd.read_json(OUT.jsonl, lines=True)", path),
     ]:

@@ -21,6 +21,7 @@ from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence, Union
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 PathLike = Union[str, Path]
 Paths = Union[PathLike, Sequence[PathLike]]
@@ -295,7 +296,7 @@ def _as_dtype(col: pd.Series, dtype: Any) -> pd.Series:
     if isinstance(dtype, pd.CategoricalDtype):
         values = col.astype(object).where(col.notna(), None)
         return pd.Series(pd.Categorical(values, dtype=dtype), index=col.index)
-    if dtype == CATEGORY:
+    if isinstance(dtype, str) and dtype == CATEGORY:
         values = col.astype(object).where(col.notna(), None)
         cats = sorted({v for v in values if v is not None})
         return pd.Series(pd.Categorical(values, categories=cats), index=col.index)
@@ -308,12 +309,25 @@ def _as_dtype(col: pd.Series, dtype: Any) -> pd.Series:
     return col.astype(dtype)
 
 
+def conform_columns(df: pd.DataFrame, table: str, columns: Optional[Sequence[str]] = None) -> list[str]:
+    """The columns `conform` gives `df`: `columns`, or the schema's plus sorted meta_* ones."""
+    if columns is not None:
+        return list(columns)
+    return list(SCHEMA[table]) + (sorted(c for c in df.columns if c.startswith(META_PREFIX))
+                                  if table == "documents" else [])
+
+
+def _expected(table: str, column: str) -> str:
+    dtype = SCHEMA[table].get(column, "string")
+    return "category" if dtype == CATEGORY or isinstance(dtype, pd.CategoricalDtype) else \
+        str(pd.Series([], dtype=dtype).dtype)
+
+
 def conform(df: pd.DataFrame, table: str, columns: Optional[Sequence[str]] = None) -> pd.DataFrame:
     """`df` with exactly the schema's columns (or `columns`) in order and dtypes; absent
     columns are filled with missing values; `documents` keeps its meta_* columns (string)."""
     schema = SCHEMA[table]
-    wanted = list(columns) if columns is not None else list(schema) + (
-        sorted(c for c in df.columns if c.startswith(META_PREFIX)) if table == "documents" else [])
+    wanted = conform_columns(df, table, columns)
     unknown = [c for c in wanted if c not in schema and not (table == "documents" and c.startswith(META_PREFIX))]
     if unknown:
         raise KeyError(f"unknown {table} column(s) {unknown}; known: {list(schema)}")
@@ -348,10 +362,18 @@ def _concat(parts: list[Annotations], tables: list[str],
         if len(frames) == 1:
             out[t] = frames[0].reset_index(drop=True)
             continue
-        merged = pd.concat(frames, ignore_index=True)
-        # categoricals with differing (open) category sets, and meta_* columns, are re-typed
-        out[t] = conform(merged, t, cols if cols is not None else
-                         [c for c in merged.columns])
+        schema = SCHEMA[t]
+        open_cats = [c for c in frames[0].columns if isinstance(schema.get(c), str) and schema[c] == CATEGORY]
+        merged = pd.concat([f.drop(columns=open_cats) for f in frames], ignore_index=True)
+        for c in open_cats:  # categoricals of open label sets: union of the chunks' categories
+            merged[c] = union_categoricals([f[c] for f in frames], sort_categories=True)
+        merged = merged[list(frames[0].columns) + [c for c in merged.columns if c not in frames[0].columns]]
+        # only what concat could not keep (meta_* columns missing in some chunks) is re-typed
+        wrong = [c for c in merged.columns if str(merged[c].dtype) != str(_expected(t, c))]
+        if wrong or list(merged.columns) != list(conform_columns(merged, t, cols)):
+            out[t] = conform(merged, t, cols if cols is not None else list(merged.columns))
+        else:
+            out[t] = merged
     return Annotations(out)
 
 
@@ -361,7 +383,7 @@ def is_parquet_dir(path: PathLike) -> bool:
     return (Path(path) / MANIFEST).is_file()
 
 
-def iter_read(paths: Paths, chunk_size: int = 500, tables: Optional[Iterable[str]] = None,
+def iter_read(paths: Paths, chunk_size: int = 100, tables: Optional[Iterable[str]] = None,
               columns: Optional[Mapping[str, Sequence[str]]] = None) -> Iterator[Annotations]:
     """One `Annotations` per chunk of `chunk_size` documents (per part for Parquet), for
     dumps that do not fit in memory. `tables` and `columns` ({table: [columns]}) as in `read`."""
@@ -393,7 +415,7 @@ def _build(docs: list[dict], tables: list[str], columns: Mapping[str, Sequence[s
 
 
 def read(paths: Paths, tables: Optional[Iterable[str]] = None,
-         columns: Optional[Mapping[str, Sequence[str]]] = None, chunk_size: int = 500) -> Annotations:
+         columns: Optional[Mapping[str, Sequence[str]]] = None, chunk_size: int = 100) -> Annotations:
     """Warta JSONL/JSONL.gz file(s), directories of them, or a Parquet directory written by
     `export`, as DataFrames (see `SCHEMA`). `tables` limits which tables are built,
     `columns` which columns ({"tokens": ["doc_id", "text", "pos"]}); documents are parsed
@@ -412,7 +434,7 @@ def _part_name(k: int) -> str:
 
 
 def export(paths: Paths, out_dir: PathLike, part_size: int = 10_000,
-           tables: Optional[Iterable[str]] = None, chunk_size: int = 500) -> dict[str, Any]:
+           tables: Optional[Iterable[str]] = None, chunk_size: int = 100) -> dict[str, Any]:
     """Write the tables of Warta JSONL file(s) as Parquet under `out_dir`: one folder per
     table, one `part-NNNNN.parquet` per `part_size` documents (the same documents in every
     table's part k), and a manifest `warta-frames.json`. Returns the manifest."""
