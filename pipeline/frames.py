@@ -266,7 +266,7 @@ def _chunk_tables(docs: list[dict], tables: Sequence[str]) -> dict[str, pd.DataF
         rel["evidence_end"] = [e.get("end") for e in ev]
         rel["evidence"] = [docs[i]["text"][e.get("start", 0):e.get("end", 0)] for i, e in zip(idx, ev)]
         rel["_doc"] = idx
-        rel = rel.drop(columns=[]).rename(columns={"head": "head_id", "tail": "tail_id"})
+        rel = rel.rename(columns={"head": "head_id", "tail": "tail_id"})
         look = ents[["_doc", "entity_id", "text", "label", "start", "end"]]
         for side in ("head", "tail"):
             rel = rel.merge(look.rename(columns={"entity_id": f"{side}_id", "text": f"{side}_text",
@@ -347,6 +347,13 @@ def _select(tables: Optional[Iterable[str]], columns: Optional[Mapping[str, Sequ
     bad = [t for t in chosen if t not in TABLES]
     if bad:
         raise KeyError(f"unknown table(s) {bad}; known: {list(TABLES)}")
+    for table, cols in (columns or {}).items():
+        if table not in TABLES:
+            raise KeyError(f"unknown table {table!r} in columns; known: {list(TABLES)}")
+        unknown = [c for c in cols if c not in SCHEMA[table]
+                   and not (table == "documents" and c.startswith(META_PREFIX))]
+        if unknown:
+            raise KeyError(f"unknown {table} column(s) {unknown}; known: {list(SCHEMA[table])}")
     return [t for t in TABLES if t in chosen]
 
 
@@ -410,8 +417,25 @@ def _iter_chunks(paths: Paths, chunk_size: int, chosen: list[str],
 
 
 def _build(docs: list[dict], tables: list[str], columns: Mapping[str, Sequence[str]]) -> Annotations:
-    raw = _chunk_tables(docs, tables)
-    return Annotations({t: conform(raw[t], t, columns.get(t)) for t in tables})
+    """The tables of a chunk; a document whose fields have the wrong types is left out with a
+    warning naming its file and line, the others are kept."""
+    try:
+        raw = _chunk_tables(docs, tables)
+        return Annotations({t: conform(raw[t], t, columns.get(t)) for t in tables})
+    except (ValueError, TypeError, KeyError, AttributeError):
+        if len(docs) == 1:
+            raise
+    good = []
+    for doc in docs:
+        try:
+            _build([doc], tables, columns)
+            good.append(doc)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            warnings.warn(f"{doc.get('_where', doc.get('id'))}: document {doc.get('id')}: "
+                          f"fields of the wrong type ({type(exc).__name__}: {exc}); skipped", stacklevel=4)
+    if not good:
+        return Annotations({t: empty_frame(t, columns.get(t)) for t in tables})
+    return _build(good, tables, columns)
 
 
 def read(paths: Paths, tables: Optional[Iterable[str]] = None,

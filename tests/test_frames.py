@@ -212,6 +212,20 @@ def test_bad_lines_warn_with_file_and_line(seeds_jsonl, tmp_path):
     assert got.relations["head_text"].isna().sum() == 1
 
 
+def test_a_document_with_wrong_types_is_skipped(seeds_jsonl, tmp_path):
+    lines = seeds_jsonl.read_text(encoding="utf-8").splitlines()
+    bad = json.loads(lines[2])
+    bad["tokens"][3]["start"] = "tiga"
+    path = tmp_path / "types.jsonl"
+    path.write_text("\n".join([lines[0], json.dumps(bad), lines[1]]) + "\n", encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        got = read(path)
+    assert any(f"{path}:2: document {bad['id']}: fields of the wrong type" in str(w.message)
+               for w in caught)
+    assert got.documents["doc_id"].tolist() == [json.loads(lines[0])["id"], json.loads(lines[1])["id"]]
+
+
 def test_empty_input_gives_typed_empty_frames(tmp_path):
     path = tmp_path / "empty.jsonl"
     path.write_text("", encoding="utf-8")
