@@ -183,9 +183,8 @@ def _sentence_of(doc_idx: np.ndarray, starts: np.ndarray, sent_doc: np.ndarray,
 
 
 def _records_frame(records: list[dict], fields: Sequence[str]) -> pd.DataFrame:
-    if not records:
-        return pd.DataFrame({f: pd.Series([], dtype=object) for f in fields})
-    return pd.DataFrame.from_records(records, columns=list(fields))
+    """Object columns (no dtype inference: `conform` types them once), None where absent."""
+    return pd.DataFrame({f: pd.Series([r.get(f) for r in records], dtype=object) for f in fields})
 
 
 def _chunk_tables(docs: list[dict], tables: Sequence[str]) -> dict[str, pd.DataFrame]:
@@ -293,19 +292,24 @@ def _chunk_tables(docs: list[dict], tables: Sequence[str]) -> dict[str, pd.DataF
 # ----------------------------------------------------------------------------- dtypes
 
 def _as_dtype(col: pd.Series, dtype: Any) -> pd.Series:
+    """`col` (object values from JSON, or typed values from Parquet) as `dtype`."""
     if isinstance(dtype, pd.CategoricalDtype):
-        values = col.astype(object).where(col.notna(), None)
-        return pd.Series(pd.Categorical(values, dtype=dtype), index=col.index)
+        return pd.Series(pd.Categorical(col.to_numpy(dtype=object, na_value=None), dtype=dtype),
+                         index=col.index)
     if isinstance(dtype, str) and dtype == CATEGORY:
-        values = col.astype(object).where(col.notna(), None)
+        values = col.to_numpy(dtype=object, na_value=None)
         cats = sorted({v for v in values if v is not None})
         return pd.Series(pd.Categorical(values, categories=cats), index=col.index)
     if dtype == "datetime64[ns]":
         return pd.to_datetime(col, errors="coerce", format="ISO8601").astype("datetime64[ns]")
     if dtype == "string":
-        return col.astype(object).where(col.notna(), None).astype("string")
+        return pd.Series(pd.array(col.to_numpy(dtype=object, na_value=None), dtype="string"),
+                         index=col.index)
     if dtype == "bool":
-        return col.fillna(False).astype(bool)
+        return pd.Series(col.to_numpy(dtype=object, na_value=False).astype(bool), index=col.index)
+    if dtype == "Int32":
+        return pd.Series(pd.array(col.to_numpy(dtype=object, na_value=None), dtype="Int32"),
+                         index=col.index)
     return col.astype(dtype)
 
 

@@ -11,6 +11,8 @@ in a notebook `show(doc)` displays the same view inline.
 """
 from __future__ import annotations
 
+import sys
+import types
 from bisect import bisect_left
 from html import escape
 from pathlib import Path
@@ -99,9 +101,8 @@ def render_entities(doc: dict[str, Any]) -> str:
              "params": {"anchor": _anchor(e.get("id", "")),
                         "tip": _e(f"{e.get('id', '')} {e.get('label', '')} ({e.get('source', '')})")}}
             for e in flat]
-    colors = {k: v for k, v in COLORS.items()}
     return _displacy_render({"text": text, "ents": ents, "title": None}, "ent",
-                            {"colors": colors, "template": _ENT_TEMPLATE})
+                            {"colors": COLORS, "template": _ENT_TEMPLATE})
 
 
 def render_quotes(doc: dict[str, Any]) -> str:
@@ -275,3 +276,15 @@ def show(doc: Union[dict[str, Any], Paths], doc_id: Optional[str] = None,
 def documents_by_id(docs: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Index documents by id (for notebooks: `by_id = documents_by_id(iter_documents(path))`)."""
     return {str(d["id"]): d for d in docs}
+
+
+class _CallableModule(types.ModuleType):
+    """Importing the submodule `pipeline.show` sets the package attribute `pipeline.show` to
+    this module, which would hide a `show` function exported by the package; calling the
+    module therefore calls `show`, so `pipeline.show(doc)` works either way."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Optional[DocumentView]:
+        return show(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

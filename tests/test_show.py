@@ -104,6 +104,9 @@ def test_show_in_python_and_cli(seeds_jsonl, doc, tmp_path):
     view = show(doc, jupyter=False)
     assert isinstance(view, DocumentView) and 'class="warta-doc"' in view._repr_html_()
     assert show(seeds_jsonl, DOC_ID, jupyter=False).html == view.html
+    import pipeline.show
+
+    assert pipeline.show(doc, jupyter=False).html == view.html  # the submodule is callable
     out = tmp_path / "page.html"
     assert main(["show", str(seeds_jsonl), "--id", DOC_ID, "-o", str(out)]) == 0
     assert out.read_text(encoding="utf-8") == render_page(doc)
