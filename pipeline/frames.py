@@ -291,8 +291,20 @@ def _chunk_tables(docs: list[dict], tables: Sequence[str]) -> dict[str, pd.DataF
 
 # ----------------------------------------------------------------------------- dtypes
 
+def _has_dtype(col: pd.Series, dtype: Any) -> bool:
+    if isinstance(dtype, pd.CategoricalDtype):
+        return col.dtype == dtype
+    if isinstance(dtype, str) and dtype == CATEGORY:
+        return isinstance(col.dtype, pd.CategoricalDtype) and col.cat.categories.is_monotonic_increasing
+    if dtype == "string":
+        return col.dtype == pd.StringDtype()
+    return col.dtype != object and col.dtype == pd.Series([], dtype=dtype).dtype
+
+
 def _as_dtype(col: pd.Series, dtype: Any) -> pd.Series:
     """`col` (object values from JSON, or typed values from Parquet) as `dtype`."""
+    if _has_dtype(col, dtype):
+        return col
     if isinstance(dtype, pd.CategoricalDtype):
         return pd.Series(pd.Categorical(col.to_numpy(dtype=object, na_value=None), dtype=dtype),
                          index=col.index)
