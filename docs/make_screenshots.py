@@ -20,7 +20,7 @@ from pipeline.show import write_page  # noqa: E402
 from tests.warta_outputs import run_chromium  # noqa: E402
 
 
-def shrink(src: Path, dst: Path, width: int = 900, colours: int = 96) -> None:
+def shrink(src: Path, dst: Path, width: int = 800, colours: int = 48) -> None:
     img = Image.open(src).convert("RGB")
     img = img.resize((width, round(img.height * width / img.width)), Image.LANCZOS)
     img.quantize(colors=colours, method=Image.Quantize.MEDIANCUT).save(dst, optimize=True)
