@@ -201,7 +201,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         manifest = export(args.inputs, args.parquet, part_size=args.part_size,
                           tables=args.tables.split(",") if args.tables else None)
     except (OSError, KeyError, ValueError) as exc:
-        print(f"warta: {exc}", file=sys.stderr)
+        print(f"warta: {exc.args[0] if isinstance(exc, KeyError) else exc}", file=sys.stderr)
         return EXIT_USAGE
     rows = ", ".join(f"{t} {n:,}" for t, n in manifest["rows"].items())
     print(f"warta: {manifest['documents']:,} documents in {manifest['parts']} part(s) "
