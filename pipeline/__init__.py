@@ -13,12 +13,19 @@ _LAZY = {
     "Annotator": "pipeline.runner",
     "annotate": "pipeline.runner",
     "load": "pipeline.runner",
+    "read": "pipeline.frames",
+    "iter_read": "pipeline.frames",
+    "export": "pipeline.frames",
 }
 
-__all__ = ["Annotator", "annotate", "load", "__version__"]
+__all__ = ["Annotator", "annotate", "load", "read", "iter_read", "export", "show", "__version__"]
 
 
 def __getattr__(name: str) -> Any:
+    if name == "show":  # the submodule is callable: pipeline.show(doc) renders a document
+        import importlib
+
+        return importlib.import_module("pipeline.show")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'pipeline' has no attribute {name!r}")

@@ -174,6 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
     _evaluate_parser(sub)
     _train_parser(sub)
     _info_parser(sub)
+    _export_parser(sub)
+    _show_parser(sub)
+    _report_parser(sub)
     return parser
 
 
@@ -205,6 +208,74 @@ def cmd_train(args: argparse.Namespace) -> int:
                         ner_steps=args.ner_steps, ner_mix_steps=args.ner_mix_steps, seed=args.seed,
                         ner_extra=extra, vectors=not args.no_vectors)
     print(json.dumps(metrics, indent=2))
+    return EXIT_OK
+
+
+def _export_parser(sub) -> None:
+    p = sub.add_parser("export", help="write Warta JSONL as Parquet tables",
+                       description="Write the documents, tokens, sentences, entities, relations and "
+                                   "boilerplate tables of Warta JSONL(.gz) as Parquet (pipeline.frames).")
+    p.add_argument("inputs", nargs="+", metavar="OUT.jsonl", help="Warta output (.jsonl, .jsonl.gz, dirs)")
+    p.add_argument("--parquet", required=True, metavar="DIR", help="output directory")
+    p.add_argument("--part-size", type=int, default=10_000, help="documents per Parquet part (default 10000)")
+    p.add_argument("--tables", help="comma-separated tables (default: all)")
+    p.set_defaults(func=cmd_export)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .frames import export
+
+    try:
+        manifest = export(args.inputs, args.parquet, part_size=args.part_size,
+                          tables=args.tables.split(",") if args.tables else None)
+    except (OSError, KeyError, ValueError) as exc:
+        print(f"warta: {exc.args[0] if isinstance(exc, KeyError) else exc}", file=sys.stderr)
+        return EXIT_USAGE
+    rows = ", ".join(f"{t} {n:,}" for t, n in manifest["rows"].items())
+    print(f"warta: {manifest['documents']:,} documents in {manifest['parts']} part(s) "
+          f"written to {args.parquet} ({rows})", file=sys.stderr)
+    return EXIT_OK
+
+
+def _show_parser(sub) -> None:
+    p = sub.add_parser("show", help="one document as an HTML page (displaCy)",
+                       description="Render one annotated document (entities, quotes, relations, "
+                                   "dropped boilerplate) as a self-contained HTML page.")
+    p.add_argument("inputs", nargs="+", metavar="OUT.jsonl")
+    p.add_argument("--id", required=True, dest="doc_id", help="document id")
+    p.add_argument("-o", "--output", required=True, help="HTML file to write")
+    p.set_defaults(func=cmd_show)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from .show import write_page
+
+    try:
+        write_page(args.inputs, args.doc_id, args.output)
+    except (OSError, KeyError) as exc:
+        print(f"warta: {exc.args[0] if isinstance(exc, KeyError) else exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def _report_parser(sub) -> None:
+    p = sub.add_parser("report", help="summary report (tables and charts) as an HTML page",
+                       description="Counts per label, top entities, top relation facts, boilerplate "
+                                   "kinds and documents per date, as a self-contained HTML page.")
+    p.add_argument("inputs", nargs="+", metavar="OUT.jsonl", help="Warta output or a Parquet export")
+    p.add_argument("-o", "--output", required=True, help="HTML file to write")
+    p.add_argument("--top", type=int, default=10, help="rows per top-N table (default 10)")
+    p.set_defaults(func=cmd_report)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report import write_report
+
+    try:
+        write_report(args.inputs, args.output, top=args.top)
+    except (OSError, ValueError) as exc:
+        print(f"warta: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_OK
 
 
