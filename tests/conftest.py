@@ -39,3 +39,25 @@ def shared(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"shared data not available: {path}")
     return path
+
+
+# Warta output of the real pipeline for the notebook-facing tests (frames, show, report)
+@pytest.fixture(scope="session")
+def seeds_jsonl(annotator):
+    from tests.warta_outputs import seeds_output
+
+    return seeds_output(annotator)
+
+
+@pytest.fixture(scope="session")
+def docs(seeds_jsonl):
+    from tests.warta_outputs import load_docs
+
+    return load_docs(seeds_jsonl)
+
+
+@pytest.fixture(scope="session")
+def hostile_jsonl(annotator):
+    from tests.warta_outputs import hostile_output
+
+    return hostile_output(annotator)

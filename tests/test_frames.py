@@ -11,17 +11,6 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.frames import SCHEMA, TABLES, export, iter_read, read
-from tests.warta_outputs import load_docs, seeds_output
-
-
-@pytest.fixture(scope="session")
-def seeds_jsonl(annotator):
-    return seeds_output(annotator)
-
-
-@pytest.fixture(scope="session")
-def docs(seeds_jsonl):
-    return load_docs(seeds_jsonl)
 
 
 @pytest.fixture(scope="session")

@@ -9,17 +9,7 @@ import pytest
 from pipeline.cli import main
 from pipeline.frames import read
 from pipeline.report import REPORT_COLUMNS, render_report, report_tables, top_facts
-from tests.warta_outputs import hostile_output, load_docs, seeds_output
-
-
-@pytest.fixture(scope="session")
-def seeds_jsonl(annotator):
-    return seeds_output(annotator)
-
-
-@pytest.fixture(scope="session")
-def docs(seeds_jsonl):
-    return load_docs(seeds_jsonl)
+from tests.warta_outputs import hostile_output
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,7 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.show import DocumentView, find_document, render_page, show
-from tests.warta_outputs import (HOSTILE_ID, assert_not_blank, hostile_output, load_docs,
-                                 run_chromium, seeds_output)
+from tests.warta_outputs import (HOSTILE_ID, assert_not_blank, load_docs, run_chromium)
 
 DOC_ID = "002_f1bf446077a8f2d3"  # Lavrov and Kerry: entities, one QUOTE, 14 relations
 
@@ -28,16 +27,6 @@ class Tags(HTMLParser):
 
     def handle_data(self, data):
         self.text.append(data)
-
-
-@pytest.fixture(scope="session")
-def seeds_jsonl(annotator):
-    return seeds_output(annotator)
-
-
-@pytest.fixture(scope="session")
-def hostile_jsonl(annotator):
-    return hostile_output(annotator)
 
 
 @pytest.fixture(scope="session")
