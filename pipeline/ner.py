@@ -34,6 +34,7 @@ from spacy.util import filter_spans
 
 from .lang import read_lines
 from .stage import Stage
+from .titles import TitleGrammar, find_titles
 
 for _ext in ("warta_dict", "warta_place"):
     if not Token.has_extension(_ext):
@@ -74,7 +75,6 @@ def read_patterns(path: str | Path) -> list[dict]:
 
 
 PERSON_CUES_PATH = Path(__file__).parent / "lang" / "id" / "person_cues.yaml"
-TITLE_RULES_PATH = Path(__file__).parent / "lang" / "id" / "title_rules.yaml"
 GAZETTEER_RULES_PATH = Path(__file__).parent / "lang" / "id" / "gazetteer_rules.yaml"
 DASHES = {"-", "--", "---", "—", "–"}
 NAME_PARTICLES = {"al", "bin", "binti", "van", "von", "de", "der", "da", "di", "el", "ibn", "la", "le", "dos", "bt", "bin."}
@@ -88,10 +88,6 @@ class EntityRules:
         import yaml
 
         cues = yaml.safe_load(Path(person_cues_path).read_text(encoding="utf-8"))
-        title_rules = yaml.safe_load(TITLE_RULES_PATH.read_text(encoding="utf-8"))
-        self.extend_before = {w.lower() for w in title_rules["extend_before"]}
-        self.extend_after = {w.lower() for w in title_rules["extend_after"]}
-        self.reject_after = {w.lower() for w in title_rules["reject_after"]}
         self.honorific_lower = {w.lower().rstrip(".") for w in cues["honorifics"]}
         gaz_rules = yaml.safe_load(GAZETTEER_RULES_PATH.read_text(encoding="utf-8"))
         self.place_not_after = {w.lower() for w in gaz_rules["not_after"]}
@@ -104,8 +100,7 @@ class EntityRules:
             self.matcher.add(f"{entry['label']}|{entry['id']}", [entry["pattern"]])
             if "keep" in entry:
                 self.keep[entry["id"]] = tuple(entry["keep"])
-        self.titles = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.titles.add("TITLE|title_list", [nlp.make_doc(t) for t in read_lines(titles_path)])
+        self.titles = TitleGrammar.load(titles_path)  # pipeline/titles.py
         self.places = PhraseMatcher(nlp.vocab, attr="LOWER")  # MOSKOW = Moskow; see find_gazetteer_spans
         self.place_names: set[str] = set()
         for path in gazetteers:
@@ -131,13 +126,18 @@ def find_rule_spans(doc: Doc, rules: EntityRules) -> list[Found]:
     """DATE, TIME, TITLE and ORG-name matches (longest wins among overlapping rule matches)."""
     mark_tokens(doc, rules)
     spans = []
-    for match_id, start, end in list(rules.matcher(doc)) + list(rules.titles(doc)):
+    for match_id, start, end in rules.matcher(doc):
         label, _, rule = doc.vocab.strings[match_id].partition("|")
         if rule in rules.keep:
             a, b = rules.keep[rule]
             start, end = start + a, start + b
         span = doc[start:end]
         span.label_ = f"{label}|{rule}"
+        spans.append(span)
+    name_starts = {s: doc.vocab.strings[m].split("|")[0] for m, s, _ in rules.places(doc) if doc[s].text[:1].isupper()}
+    for start, end, rule in find_titles(doc, rules.titles, name_starts, rules.known_word):
+        span = doc[start:end]
+        span.label_ = f"TITLE|{rule}"
         spans.append(span)
     # titles first, then dates/times, then organization names, each longest-first
     rank = {"TITLE": 0, "DATE": 1, "TIME": 1, "ORG": 2}
@@ -149,24 +149,8 @@ def find_rule_spans(doc: Doc, rules: EntityRules) -> list[Found]:
     kept = []
     for span in sorted(chosen, key=lambda s: s.start):
         label, rule = span.label_.split("|")
-        if label == "TITLE":
-            span = adjust_title(doc, span, rules)
-            if span is None:
-                continue
         kept.append(Found(span.start_char, span.end_char, label, "rule", rule))
     return kept
-
-
-def adjust_title(doc: Doc, span, rules: EntityRules):
-    """`mantan Presiden`, `Presiden terpilih` belong to the title; `calon presiden` is no office."""
-    start, end = span.start, span.end
-    if start > 0 and doc[start - 1].lower_ in rules.reject_after:
-        return None
-    if start > 0 and doc[start - 1].lower_ in rules.extend_before:
-        start -= 1
-    if end < len(doc) and doc[end].lower_ in rules.extend_after:
-        end += 1
-    return doc[start:end]
 
 
 def find_gazetteer_spans(doc: Doc, rules: EntityRules) -> list[Found]:
@@ -444,17 +428,26 @@ def _per(doc: Doc, run: tuple[int, int]) -> Found:
     return Found(span.start_char, span.end_char, "PER", "rule", "person_cue")
 
 
-def acronyms_of_organizations(text: str, spans: list[Found]) -> list[Found]:
-    """`Partai Kebangkitan Bangsa (PKB)`: an all-capitals span in brackets right after an ORG is ORG."""
-    out = []
-    prev = None
-    for f in spans:
-        s = text[f.start:f.end]
-        if (f.label == "PER" and s.isupper() and prev is not None and prev.label == "ORG"
-                and text[prev.end:f.start].strip() == "(" and text[f.end:f.end + 1] == ")"):
-            f = Found(f.start, f.end, "ORG", f.source, f.rule)
+def bracketed_abbreviations(text: str, spans: list[Found]) -> list[Found]:
+    """ANNOTATION.md v2: a name followed by its abbreviation in brackets is one span, brackets
+    included (`Komisi Pemberantasan Korupsi (KPK)`, `Amerika Serikat (AS)`, `Sulawesi Selatan
+    (Sulsel)`). The name is an ORG or LOC; the bracket holds one capitalised word, found as a
+    span or not. A person's bracketed nickname (`Joko Widodo (Jokowi)`) stays its own span."""
+    out: list[Found] = []
+    k = 0
+    spans = sorted(spans, key=lambda f: (f.start, f.end))
+    while k < len(spans):
+        f = spans[k]
+        m = re.match(r"\s*\(([A-Z][A-Za-z]{1,9})\)", text[f.end:f.end + 16])
+        if f.label in ("ORG", "LOC") and m:
+            inner = (f.end + m.start(1), f.end + m.end(1))
+            inside = [g for g in spans[k + 1:] if g.start < f.end + m.end()]
+            if all(text[g.start:g.end].strip(" ()") == text[inner[0]:inner[1]] and g.label != "TITLE" for g in inside):
+                out.append(Found(f.start, f.end + m.end(), f.label, f.source, f.rule))
+                k += 1 + len(inside)
+                continue
         out.append(f)
-        prev = f
+        k += 1
     return out
 
 
@@ -573,7 +566,7 @@ class NerStage(Stage):
         cues = find_person_cues(sdoc, merged, self.rules, headline)
         merged = join_adjacent_persons(sdoc.text, sorted(merged + cues, key=lambda f: (f.start, f.end)))
         merged = persons_after_titles(sdoc, merged, self.rules)
-        merged = propagate_names(sdoc, acronyms_of_organizations(sdoc.text, merged))
+        merged = propagate_names(sdoc, bracketed_abbreviations(sdoc.text, merged))
         merged += find_quotes(sdoc.text, sentences)
         merged = _no_sentence_crossing(sorted(merged, key=lambda f: (f.start, -f.end)), sentences)
         text = sdoc.text

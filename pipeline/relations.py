@@ -9,6 +9,7 @@ by several patterns is kept once.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +27,9 @@ for _name, _default in (("warta_quote_start", False), ("warta_quote_end", False)
         Token.set_extension(_name, default=_default)
 SYMMETRIC = {"bertemu"}
 BLOCKER_WINDOW = 3
+# CLICK-ID joined paragraphs with commas (`...tersebut.,"Kami ...`, `... imbuhnya.,Kelompok ...`):
+# a sentence end the sentence splitter does not see; the joining commas belong to no sentence.
+PARAGRAPH_JOIN = re.compile(r'(?<=[.!?])(["”\')]?)(,+)(?=\s*["“]?[A-Z0-9])')
 
 
 class RelationMatch(NamedTuple):
@@ -210,9 +214,22 @@ def quote_region(entities: list[dict], text: str, q: int) -> list[int]:
     return sorted(region, key=lambda k: entities[k]["start"])
 
 
+def relation_sentences(text: str, sentences: list[dict]) -> list[dict]:
+    """The sentences, also cut where comma-joined paragraphs meet (see PARAGRAPH_JOIN)."""
+    out = []
+    for s in sentences:
+        start = s["start"]
+        for m in PARAGRAPH_JOIN.finditer(text, s["start"], s["end"]):
+            out.append({"start": start, "end": m.start(2)})
+            start = m.end(2)
+        out.append({"start": start, "end": s["end"]})
+    return [s for s in out if s["end"] > s["start"]]
+
+
 def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
                    matchers: RelationMatchers) -> Iterator[RelationMatch]:
     """Every relation every pattern finds (duplicates included; see `merge_relations`)."""
+    sentences = relation_sentences(sdoc.text, sentences)
     owner = mark_entities(sdoc, entities)
     hits: list[tuple[PatternEntry, int, int, Optional[int], Optional[int]]] = []
     for match_id, start, end in matchers.matcher(sdoc):
