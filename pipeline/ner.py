@@ -451,6 +451,24 @@ def bracketed_abbreviations(text: str, spans: list[Found]) -> list[Found]:
     return out
 
 
+def strip_honorifics(text: str, spans: list[Found], honorifics: set[str]) -> list[Found]:
+    """ANNOTATION.md: PER is the name without title or honorific: `Sheikh Sabah al-Ahmed` ->
+    `Sabah al-Ahmed`, `H. Anda Suhanda` -> `Anda Suhanda` (a lone honorific stays as it is)."""
+    out = []
+    for f in spans:
+        if f.label == "PER":
+            s = f.start
+            while True:
+                m = re.match(r"(\S+)\s+", text[s:f.end])
+                if not m or m.group(1).rstrip(".").lower() not in honorifics:
+                    break
+                s += m.end()
+            if s != f.start:
+                f = Found(s, f.end, f.label, f.source, f.rule)
+        out.append(f)
+    return out
+
+
 def persons_after_titles(doc: Doc, spans: list[Found], rules: EntityRules) -> list[Found]:
     """A title chain is followed by a person: a model ORG/LOC right after `TITLE [ORG|LOC] [,]`
     made only of capitalised non-dictionary words becomes PER (`juru bicara Kementrian Pertahanan
@@ -567,6 +585,7 @@ class NerStage(Stage):
         merged = join_adjacent_persons(sdoc.text, sorted(merged + cues, key=lambda f: (f.start, f.end)))
         merged = persons_after_titles(sdoc, merged, self.rules)
         merged = propagate_names(sdoc, bracketed_abbreviations(sdoc.text, merged))
+        merged = strip_honorifics(sdoc.text, merged, self.rules.honorific_lower)
         merged += find_quotes(sdoc.text, sentences)
         merged = _no_sentence_crossing(sorted(merged, key=lambda f: (f.start, -f.end)), sentences)
         text = sdoc.text
