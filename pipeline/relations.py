@@ -84,7 +84,7 @@ def _expand(value: Any, sets: dict[str, list[str]]) -> Any:
 def load_patterns(path: str) -> tuple[PatternEntry, ...]:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     sets = dict(data.get("verb_sets", {}))
-    for key in ("negation_and_plans", "honorifics", "person_words"):
+    for key in ("negation_and_plans", "honorifics", "person_words", "accusations"):
         sets[key] = data.get(key, [])
     entries = []
     for raw in data["patterns"]:
@@ -147,7 +147,8 @@ def _quote_at(sdoc: Doc, entities: list[dict], token_i: int, edge: str) -> Optio
 
 
 def _pick(sdoc: Doc, entities: list[dict], owner: list[Optional[int]], start: int, end: int,
-          role: dict) -> Optional[int]:
+          role: dict) -> list[int]:
+    """The entities of the match that fill a role (one, or all of a list with `pick: all`)."""
     labels = set(role.get("label", []))
     if labels == {"QUOTE"}:
         edge_tokens = [i for i in range(start, end)
@@ -166,8 +167,10 @@ def _pick(sdoc: Doc, entities: list[dict], owner: list[Optional[int]], start: in
     preferred = [k for k in cands if entities[k]["label"] in set(role.get("prefer", []))]
     cands = preferred or cands
     if not cands:
-        return None
-    return cands[-1] if role.get("pick") == "last" else cands[0]
+        return []
+    if role.get("pick") == "all":  # lists: `dua Wakil Ketua KPK Saut Situmorang dan Laode M Syarif`
+        return cands
+    return [cands[-1] if role.get("pick") == "last" else cands[0]]
 
 
 def _sentence_of(sentences: list[dict], char: int) -> Optional[int]:
@@ -240,11 +243,12 @@ def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
                                 or sdoc[end].ent_type_ in entry.reject_after_entity):
             continue
         if entry.head.get("resolve") == "sole_person_in_sentence":
-            head = _sole_person(entities, sentences, sdoc[start].idx)
+            sole = _sole_person(entities, sentences, sdoc[start].idx)
+            heads = [] if sole is None else [sole]
         else:
-            head = _pick(sdoc, entities, owner, start, end, entry.head)
-        tail = _pick(sdoc, entities, owner, start, end, entry.tail)
-        hits.append((entry, start, end, head, tail))
+            heads = _pick(sdoc, entities, owner, start, end, entry.head)
+        tails = _pick(sdoc, entities, owner, start, end, entry.tail)
+        hits += [(entry, start, end, h, t) for h in heads for t in tails]
     dep_matches = matchers.dep_matcher(sdoc) if sdoc.has_annotation("DEP") else []
     for match_id, token_ids in dep_matches:
         entry = matchers.entries[int(sdoc.vocab.strings[match_id])]
