@@ -55,6 +55,7 @@ class PatternEntry:
     example: str
     reject_after: frozenset[str] = frozenset()
     reject_after_entity: frozenset[str] = frozenset()
+    blocker_window: int = BLOCKER_WINDOW
 
 
 def _expand(value: Any, sets: dict[str, list[str]]) -> Any:
@@ -93,7 +94,8 @@ def load_patterns(path: str) -> tuple[PatternEntry, ...]:
                                     _expand(copy.deepcopy(raw["pattern"]), sets), raw["head"], raw["tail"],
                                     frozenset(w.lower() for w in blockers), raw.get("example", ""),
                                     frozenset(w.lower() for w in raw.get("reject_after", [])),
-                                    frozenset(raw.get("reject_after_entity", []))))
+                                    frozenset(raw.get("reject_after_entity", [])),
+                                    int(raw.get("blocker_window", BLOCKER_WINDOW))))
     return tuple(entries)
 
 
@@ -180,21 +182,24 @@ def _sentence_of(sentences: list[dict], char: int) -> Optional[int]:
     return None
 
 
-def _blocked(sdoc: Doc, owner: list[Optional[int]], start: int, end: int, blockers: frozenset[str]) -> bool:
+def _blocked(sdoc: Doc, owner: list[Optional[int]], start: int, end: int, blockers: frozenset[str],
+             before: int = BLOCKER_WINDOW) -> bool:
+    """A blocker word (negation, plan, accusation) in the match or in the `before` tokens before it."""
     if not blockers:
         return False
-    window = sdoc[max(0, start - BLOCKER_WINDOW):end]
+    window = sdoc[max(0, start - before):end]
     return any(t.lower_ in blockers and owner[t.i] is None for t in window)
 
 
 def _sole_person(entities: list[dict], sentences: list[dict], char: int) -> Optional[int]:
-    """The one person named in the sentence outside quotes (for `..., katanya`)."""
+    """The one person named in the sentence outside quotes and before `char` (for `Menurut X,
+    "...," jelasnya`); a name after the attribution is not the speaker."""
     si = _sentence_of(sentences, char)
     if si is None:
         return None
     s = sentences[si]
     quotes = [e for e in entities if e["label"] == "QUOTE"]
-    people = [k for k, e in enumerate(entities) if e["label"] == "PER" and s["start"] <= e["start"] < s["end"]
+    people = [k for k, e in enumerate(entities) if e["label"] == "PER" and s["start"] <= e["start"] < char
               and not any(q["start"] <= e["start"] < q["end"] for q in quotes)]
     names = {entities[k]["text"] for k in people}
     return people[0] if len(names) == 1 else None
@@ -237,7 +242,7 @@ def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
     hits: list[tuple[PatternEntry, int, int, Optional[int], Optional[int]]] = []
     for match_id, start, end in matchers.matcher(sdoc):
         entry = matchers.entries[int(sdoc.vocab.strings[match_id])]
-        if _blocked(sdoc, owner, start, end, entry.blockers):
+        if _blocked(sdoc, owner, start, end, entry.blockers, entry.blocker_window):
             continue
         if end < len(sdoc) and (sdoc[end].lower_ in entry.reject_after
                                 or sdoc[end].ent_type_ in entry.reject_after_entity):
@@ -254,7 +259,7 @@ def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
         entry = matchers.entries[int(sdoc.vocab.strings[match_id])]
         nodes = {spec["RIGHT_ID"]: tid for spec, tid in zip(entry.pattern, token_ids)}
         start, end = min(token_ids), max(token_ids) + 1
-        if _blocked(sdoc, owner, start, end, entry.blockers):
+        if _blocked(sdoc, owner, start, end, entry.blockers, entry.blocker_window):
             continue
         hits.append((entry, start, end, owner[nodes[entry.head["node"]]], owner[nodes[entry.tail["node"]]]))
     for entry, start, end, head, tail in hits:
