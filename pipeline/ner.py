@@ -455,7 +455,11 @@ def strip_honorifics(text: str, spans: list[Found], honorifics: set[str]) -> lis
     """ANNOTATION.md: PER is the name without title or honorific: `Sheikh Sabah al-Ahmed` ->
     `Sabah al-Ahmed`, `H. Anda Suhanda` -> `Anda Suhanda` (a lone honorific stays as it is)."""
     out = []
-    for f in spans:
+    for k, f in enumerate(spans):
+        nxt = spans[k + 1] if k + 1 < len(spans) else None
+        if f.label == "PER" and text[f.start:f.end].rstrip(".").lower() in honorifics and nxt is not None \
+                and nxt.label == "PER" and text[f.end:nxt.start].strip() == "":
+            continue  # `Sheikh` + `Sabah al-Ahmed`: the honorific alone is no name
         if f.label == "PER":
             s = f.start
             while True:

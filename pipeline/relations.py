@@ -166,6 +166,9 @@ def _pick(sdoc: Doc, entities: list[dict], owner: list[Optional[int]], start: in
             k = owner[i]
             if k is not None and entities[k]["label"] in labels and k not in cands:
                 cands.append(k)
+    if role.get("not_after"):  # `ujar JPU KPK`: a body after a title is an unnamed speaker's, not the speaker
+        cands = [k for k in cands if entities[k]["label"] == "PER"
+                 or not _entity_before(sdoc, owner, entities, k, set(role["not_after"]))]
     preferred = [k for k in cands if entities[k]["label"] in set(role.get("prefer", []))]
     cands = preferred or cands
     if not cands:
@@ -173,6 +176,15 @@ def _pick(sdoc: Doc, entities: list[dict], owner: list[Optional[int]], start: in
     if role.get("pick") == "all":  # lists: `dua Wakil Ketua KPK Saut Situmorang dan Laode M Syarif`
         return cands
     return [cands[-1] if role.get("pick") == "last" else cands[0]]
+
+
+def _entity_before(sdoc: Doc, owner: list[Optional[int]], entities: list[dict], k: int, labels: set[str]) -> bool:
+    """Is the token right before entity k inside an entity with one of `labels`?"""
+    span = sdoc.char_span(entities[k]["start"], entities[k]["end"], alignment_mode="expand")
+    if span is None or span.start == 0:
+        return False
+    j = owner[span.start - 1]
+    return j is not None and entities[j]["label"] in labels
 
 
 def _sentence_of(sentences: list[dict], char: int) -> Optional[int]:

@@ -55,6 +55,7 @@ class TitleGrammar:
     portfolio_suffixes: tuple = ()
     connectors: set = field(default_factory=set)
     reject_after: set = field(default_factory=set)
+    name_part_heads: set = field(default_factory=set)
 
     @classmethod
     def load(cls, path: str | Path = DEFAULT_PATH) -> "TitleGrammar":
@@ -81,7 +82,8 @@ def _load(path: str) -> TitleGrammar:
         abbreviated_portfolio=low("takes_abbreviated_portfolio"), modifiers=_phrases(data.get("modifiers", [])),
         units=_phrases(data.get("units", [])), numbered_units=low("numbered_units"), body_words=low("body_words"),
         portfolio_words=low("portfolio_words"), portfolio_suffixes=tuple(data.get("portfolio_suffixes", [])),
-        connectors=low("portfolio_connectors"), reject_after=low("reject_after"))
+        connectors=low("portfolio_connectors"), reject_after=low("reject_after"),
+        name_part_heads=low("name_part_heads"))
 
 
 def _match(doc: Doc, i: int, table: dict) -> int:
@@ -132,7 +134,7 @@ def _title_at(doc: Doc, i: int, grammar: TitleGrammar, name_starts: dict[int, st
     while n := _match(doc, k, grammar.qualifiers):
         k += n
     n = _match(doc, k, grammar.heads) or _match(doc, k, grammar.abbreviations)
-    if not n:
+    if not n or (n == 1 and k == i and _inside_name(doc, k, grammar, known_word, title_words)):
         return None
     rule = "title_grammar"
     head = tuple(t.lower_ for t in doc[k:k + n])
@@ -193,16 +195,35 @@ def _title_at(doc: Doc, i: int, grammar: TitleGrammar, name_starts: dict[int, st
     return k, rule
 
 
+def _inside_name(doc: Doc, k: int, grammar: TitleGrammar, known_word: Callable[[str], bool],
+                 title_words: set[str]) -> bool:
+    """`Hakim` in `Lukman Hakim Saifuddin`: a name-part head between two capitalised non-words."""
+    if doc[k].lower_ not in grammar.name_part_heads or k == 0 or k + 1 >= len(doc):
+        return False
+    return all(t.is_title and t.is_alpha and not known_word(t.text) and t.lower_ not in title_words
+               for t in (doc[k - 1], doc[k + 1]))
+
+
 def _is_title_abbreviation(tok, grammar: TitleGrammar) -> bool:
     low = tok.lower_
     return any(p == (low,) for d in (grammar.abbreviations, grammar.heads) for p in d.get(low, [])) \
         or bool(MINISTER_ABBREVIATION.match(tok.text))
 
 
+def _suffixed(t, known_word: Callable[[str], bool]) -> set[str]:
+    """{the word} when it is an ordinary word shaped like an abstract noun (`perindustrian`)."""
+    return {t.lower_} if t.is_alpha and len(t.text) > 6 and known_word(t.text) \
+        and t.lower_.startswith(("pe", "ke")) and t.lower_.endswith("an") else set()
+
+
 def _portfolio_word(doc: Doc, k: int, grammar: TitleGrammar, name_starts: dict[int, str],
                     known_word: Callable[[str], bool]) -> bool:
     t = doc[k]
-    if not t.text[:1].isupper() or k in name_starts or _match(doc, k, grammar.heads) \
+    if t.is_lower:  # `Menteri perindustrian`: only an abstract noun, never `dalam`, `luar`
+        return k not in name_starts and bool(_suffixed(t, known_word))
+    if not t.text[:1].isupper():
+        return False
+    if k in name_starts or _match(doc, k, grammar.heads) \
             or t.lower_ in grammar.body_words:
         return False
     if t.lower_ in grammar.portfolio_words:
