@@ -56,6 +56,7 @@ class PatternEntry:
     reject_after: frozenset[str] = frozenset()
     reject_after_entity: frozenset[str] = frozenset()
     blocker_window: int = BLOCKER_WINDOW
+    coordinate: bool = False
 
 
 def _expand(value: Any, sets: dict[str, list[str]]) -> Any:
@@ -95,7 +96,7 @@ def load_patterns(path: str) -> tuple[PatternEntry, ...]:
                                     frozenset(w.lower() for w in blockers), raw.get("example", ""),
                                     frozenset(w.lower() for w in raw.get("reject_after", [])),
                                     frozenset(raw.get("reject_after_entity", [])),
-                                    int(raw.get("blocker_window", BLOCKER_WINDOW))))
+                                    int(raw.get("blocker_window", BLOCKER_WINDOW)), bool(raw.get("coordinate", False))))
     return tuple(entries)
 
 
@@ -176,6 +177,38 @@ def _pick(sdoc: Doc, entities: list[dict], owner: list[Optional[int]], start: in
     if role.get("pick") == "all":  # lists: `dua Wakil Ketua KPK Saut Situmorang dan Laode M Syarif`
         return cands
     return [cands[-1] if role.get("pick") == "last" else cands[0]]
+
+
+COORDINATORS = {",", "dan", "serta", "maupun"}
+
+
+def _coordinated(sdoc: Doc, owner: list[Optional[int]], entities: list[dict], k: int) -> list[int]:
+    """Entities coordinated with entity k after it (`ISIS dan Jabhat al-Nusra`; `Menteri Pertahanan
+    Iran Mohammad Javad Zarif dan Menteri Pertahanan Suriah Walid Muallem`): same label, joined by
+    `,`/`dan`/`serta`, a person's title chain skipped."""
+    span = sdoc.char_span(entities[k]["start"], entities[k]["end"], alignment_mode="expand")
+    if span is None:
+        return []
+    label, out, i = entities[k]["label"], [], span.end
+    while i < len(sdoc):
+        j = i
+        while j < len(sdoc) and sdoc[j].lower_ in COORDINATORS and owner[j] is None:
+            j += 1
+        if j == i:
+            break
+        if label == "PER":  # skip `Menteri Pertahanan Suriah` before the next person
+            while j < len(sdoc) and owner[j] is not None and entities[owner[j]]["label"] in ("TITLE", "LOC", "ORG"):
+                j += 1
+            if j < len(sdoc) and sdoc[j].text == ",":
+                j += 1
+        if j >= len(sdoc) or owner[j] is None or entities[owner[j]]["label"] != label:
+            break
+        nxt = owner[j]
+        out.append(nxt)
+        while j < len(sdoc) and owner[j] == nxt:
+            j += 1
+        i = j
+    return out
 
 
 def _entity_before(sdoc: Doc, owner: list[Optional[int]], entities: list[dict], k: int, labels: set[str]) -> bool:
@@ -265,6 +298,8 @@ def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
         else:
             heads = _pick(sdoc, entities, owner, start, end, entry.head)
         tails = _pick(sdoc, entities, owner, start, end, entry.tail)
+        if entry.coordinate:
+            tails = tails + [c for t in tails for c in _coordinated(sdoc, owner, entities, t) if c not in tails]
         hits += [(entry, start, end, h, t) for h in heads for t in tails]
     dep_matches = matchers.dep_matcher(sdoc) if sdoc.has_annotation("DEP") else []
     for match_id, token_ids in dep_matches:
