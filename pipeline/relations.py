@@ -57,6 +57,7 @@ class PatternEntry:
     reject_after_entity: frozenset[str] = frozenset()
     blocker_window: int = BLOCKER_WINDOW
     coordinate: bool = False
+    not_blockers: frozenset[str] = frozenset()  # `tak berawak` is no negation
 
 
 def _expand(value: Any, sets: dict[str, list[str]]) -> Any:
@@ -85,6 +86,7 @@ def _expand(value: Any, sets: dict[str, list[str]]) -> Any:
 @lru_cache(maxsize=4)
 def load_patterns(path: str) -> tuple[PatternEntry, ...]:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    not_blockers = frozenset(w.lower() for w in data.get("not_blockers", []))
     sets = dict(data.get("verb_sets", {}))
     for key in ("negation_and_plans", "honorifics", "person_words", "accusations"):
         sets[key] = data.get(key, [])
@@ -96,7 +98,8 @@ def load_patterns(path: str) -> tuple[PatternEntry, ...]:
                                     frozenset(w.lower() for w in blockers), raw.get("example", ""),
                                     frozenset(w.lower() for w in raw.get("reject_after", [])),
                                     frozenset(raw.get("reject_after_entity", [])),
-                                    int(raw.get("blocker_window", BLOCKER_WINDOW)), bool(raw.get("coordinate", False))))
+                                    int(raw.get("blocker_window", BLOCKER_WINDOW)), bool(raw.get("coordinate", False)),
+                                    not_blockers))
     return tuple(entries)
 
 
@@ -228,12 +231,14 @@ def _sentence_of(sentences: list[dict], char: int) -> Optional[int]:
 
 
 def _blocked(sdoc: Doc, owner: list[Optional[int]], start: int, end: int, blockers: frozenset[str],
-             before: int = BLOCKER_WINDOW) -> bool:
+             before: int = BLOCKER_WINDOW, not_blockers: frozenset[str] = frozenset()) -> bool:
     """A blocker word (negation, plan, accusation) in the match or in the `before` tokens before it."""
     if not blockers:
         return False
     window = sdoc[max(0, start - before):end]
-    return any(t.lower_ in blockers and owner[t.i] is None for t in window)
+    return any(t.lower_ in blockers and owner[t.i] is None
+               and not (t.i + 1 < len(sdoc) and f"{t.lower_} {sdoc[t.i + 1].lower_}" in not_blockers)
+               for t in window)
 
 
 def _sole_person(entities: list[dict], sentences: list[dict], char: int) -> Optional[int]:
@@ -287,7 +292,7 @@ def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
     hits: list[tuple[PatternEntry, int, int, Optional[int], Optional[int]]] = []
     for match_id, start, end in matchers.matcher(sdoc):
         entry = matchers.entries[int(sdoc.vocab.strings[match_id])]
-        if _blocked(sdoc, owner, start, end, entry.blockers, entry.blocker_window):
+        if _blocked(sdoc, owner, start, end, entry.blockers, entry.blocker_window, entry.not_blockers):
             continue
         if end < len(sdoc) and (sdoc[end].lower_ in entry.reject_after
                                 or sdoc[end].ent_type_ in entry.reject_after_entity):
@@ -306,7 +311,7 @@ def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
         entry = matchers.entries[int(sdoc.vocab.strings[match_id])]
         nodes = {spec["RIGHT_ID"]: tid for spec, tid in zip(entry.pattern, token_ids)}
         start, end = min(token_ids), max(token_ids) + 1
-        if _blocked(sdoc, owner, start, end, entry.blockers, entry.blocker_window):
+        if _blocked(sdoc, owner, start, end, entry.blockers, entry.blocker_window, entry.not_blockers):
             continue
         hits.append((entry, start, end, owner[nodes[entry.head["node"]]], owner[nodes[entry.tail["node"]]]))
     for entry, start, end, head, tail in hits:

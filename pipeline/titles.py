@@ -56,6 +56,7 @@ class TitleGrammar:
     connectors: set = field(default_factory=set)
     reject_after: set = field(default_factory=set)
     name_part_heads: set = field(default_factory=set)
+    units_before_name: set = field(default_factory=set)
 
     @classmethod
     def load(cls, path: str | Path = DEFAULT_PATH) -> "TitleGrammar":
@@ -83,7 +84,7 @@ def _load(path: str) -> TitleGrammar:
         units=_phrases(data.get("units", [])), numbered_units=low("numbered_units"), body_words=low("body_words"),
         portfolio_words=low("portfolio_words"), portfolio_suffixes=tuple(data.get("portfolio_suffixes", [])),
         connectors=low("portfolio_connectors"), reject_after=low("reject_after"),
-        name_part_heads=low("name_part_heads"))
+        name_part_heads=low("name_part_heads"), units_before_name=low("units_before_name"))
 
 
 def _match(doc: Doc, i: int, table: dict) -> int:
@@ -233,13 +234,14 @@ def _portfolio_word(doc: Doc, k: int, grammar: TitleGrammar, name_starts: dict[i
 
 def _unit_before_org(doc: Doc, k: int, grammar: TitleGrammar, name_starts: dict[int, str],
                      title_words: set[str]) -> Optional[int]:
-    """End of `Departemen Asia Kedua` when another organization follows it, else None."""
+    """End of the unit (`Departemen Asia Kedua`, `Fraksi`) when another organization follows it
+    (a body word, a gazetteer organization or an acronym), else None."""
     m = k + 1
     while m < len(doc) and m <= k + 4:
         t = doc[m]
         org_next = t.lower_ in grammar.body_words or name_starts.get(m) == "ORG" or (t.is_upper and len(t.text) >= 2)
-        if org_next and (m > k + 1 or t.lower_ in grammar.body_words):
-            return m
+        if org_next and (m > k + 1 or t.lower_ in grammar.body_words or doc[k].lower_ in grammar.units_before_name):
+            return m  # another organization follows: `Fraksi PDIP`, `Departemen Asia Kedua Kementerian ...`
         if not (t.text[:1].isupper() or t.lower_ in grammar.body_words):
             return None
         m += 1

@@ -4,7 +4,7 @@ import pytest
 import yaml
 
 from pipeline.config import load_config
-from pipeline.relations import RelationMatch, load_patterns, merge_relations
+from pipeline.relations import RelationMatch, find_relations, load_patterns, merge_relations
 from pipeline.runner import to_document
 
 PATTERNS_PATH = load_config()["relations"]["patterns"]
@@ -18,20 +18,21 @@ def rules_only():
     return pipeline.load({"pipeline": {"model": None}, "clean": {"enabled": False}})
 
 
-def annotate(annotator, text, names=(), parsed=False):
-    """Run the stages up to NER, add the given names as PER, then run relations."""
+def annotate(annotator, text, names=(), parsed=False, orgs=()):
+    """Run the stages up to NER, add the given names as PER (and `orgs` as ORG), then run relations."""
     doc = to_document(text, 0, annotator.config)
     doc.text = doc.raw
     stages = {s.name: s for s in annotator.stages}
     for name in ("tokenize", "tag", "ner"):
         stages[name].process(doc)
     ents = [e for e in doc.entities]
-    for name in names:
-        start = 0
-        while (i := text.find(name, start)) != -1:
-            start = i + len(name)
-            ents = [e for e in ents if e["label"] == "QUOTE" or e["end"] <= i or e["start"] >= i + len(name)]
-            ents.append({"start": i, "end": i + len(name), "label": "PER", "text": name, "source": "model"})
+    for label, given in (("PER", names), ("ORG", orgs)):
+        for name in given:
+            start = 0
+            while (i := text.find(name, start)) != -1:
+                start = i + len(name)
+                ents = [e for e in ents if e["label"] == "QUOTE" or e["end"] <= i or e["start"] >= i + len(name)]
+                ents.append({"start": i, "end": i + len(name), "label": label, "text": name, "source": "model"})
     ents.sort(key=lambda e: (e["start"], -e["end"]))
     doc.entities = [dict(e, id=f"e{k}") for k, e in enumerate(ents)]
     stages["relations"].process(doc)
@@ -39,11 +40,29 @@ def annotate(annotator, text, names=(), parsed=False):
     return doc, [(r["label"], by_id[r["head"]]["text"], by_id[r["tail"]]["text"], r["rule"]) for r in doc.relations]
 
 
+def every_match(annotator, text, names=(), orgs=()):
+    """What every pattern finds before duplicates are merged: (label, head, tail, pattern)."""
+    doc, _ = annotate(annotator, text, names, orgs=orgs)
+    stage = next(s for s in annotator.stages if s.name == "relations")
+    return [(r.label, doc.entities[r.head]["text"], doc.entities[r.tail]["text"], r.rule)
+            for r in find_relations(doc.spacy_doc, doc.entities, doc.sentences, stage.matchers)]
+
+
 @pytest.mark.parametrize("entry", [e for e in ENTRIES if e.get("type", "token") == "token"],
                          ids=lambda e: f"{e['name']}-{e['label']}")
 def test_every_token_pattern_matches_its_example(rules_only, entry):
-    _, rels = annotate(rules_only, entry["example"], entry.get("names", []))
+    rels = every_match(rules_only, entry["example"], entry.get("names", []), orgs=entry.get("orgs", []))
     assert any(r[0] == entry["label"] and r[3] == entry["name"] for r in rels), rels
+
+
+COUNTERS = [(e, c) for e in ENTRIES for c in e.get("counter", [])]
+
+
+@pytest.mark.parametrize("entry,text", COUNTERS, ids=[f"{e['name']}-{e['label']}-{k}" for k, (e, _) in enumerate(COUNTERS)])
+def test_no_pattern_matches_its_counter_examples(rules_only, entry, text):
+    """Negated, planned, hypothetical, accused or unnamed cases listed with the pattern give nothing."""
+    rels = every_match(rules_only, text, entry.get("names", []), orgs=entry.get("orgs", []))
+    assert not [r for r in rels if r[0] == entry["label"] and r[3] == entry["name"]], rels
 
 
 @pytest.mark.parametrize("entry", [e for e in ENTRIES if e.get("type") == "dependency"],
@@ -51,8 +70,8 @@ def test_every_token_pattern_matches_its_example(rules_only, entry):
 def test_every_dependency_pattern_matches_its_example(annotator, entry):
     if "parser" not in annotator.resources.nlp.pipe_names:
         pytest.skip("the shipped model has no parser")
-    _, rels = annotate(annotator, entry["example"], entry.get("names", []))
-    assert any(r[0] == entry["label"] for r in rels), rels
+    rels = every_match(annotator, entry["example"], entry.get("names", []), orgs=entry.get("orgs", []))
+    assert any(r[0] == entry["label"] and r[3] == entry["name"] for r in rels), rels
 
 
 def test_title_chain_gives_office_and_country(rules_only):
