@@ -453,13 +453,14 @@ def bracketed_abbreviations(text: str, spans: list[Found]) -> list[Found]:
 
 def strip_honorifics(text: str, spans: list[Found], honorifics: set[str]) -> list[Found]:
     """ANNOTATION.md: PER is the name without title or honorific: `Sheikh Sabah al-Ahmed` ->
-    `Sabah al-Ahmed`, `H. Anda Suhanda` -> `Anda Suhanda` (a lone honorific stays as it is)."""
+    `Sabah al-Ahmed`, `H. Anda Suhanda` -> `Anda Suhanda`. A lone honorific is dropped before a
+    capitalised word and kept elsewhere (`kata Buya` where the text calls him so)."""
     out = []
     for k, f in enumerate(spans):
         nxt = spans[k + 1] if k + 1 < len(spans) else None
-        if f.label == "PER" and text[f.start:f.end].rstrip(".").lower() in honorifics and nxt is not None \
-                and nxt.label == "PER" and text[f.end:nxt.start].strip() == "":
-            continue  # `Sheikh` + `Sabah al-Ahmed`: the honorific alone is no name
+        if f.label == "PER" and text[f.start:f.end].rstrip(".").lower() in honorifics \
+                and re.match(r"\s+[A-Z]", text[f.end:f.end + 2]):
+            continue  # `Sheikh` + `Sabah al-Ahmed`: the honorific alone before a name is no name
         if f.label == "PER":
             s = f.start
             while True:

@@ -165,3 +165,168 @@ def test_a_new_relation_type_needs_only_a_file_entry(tmp_path):
     annot = pipeline.load({"pipeline": {"model": None}, "clean": {"enabled": False}, "relations": {"patterns": str(path)}})
     _, rels = annotate(annot, "Jokowi menerima delegasi Jepang di Istana.", ["Jokowi"])
     assert ("menerima_delegasi", "Jokowi", "Jepang", "delegation_visit") in rels
+
+
+# ---- ANNOTATION.md v2 cases
+
+
+def facts(rels):
+    return {r[:3] for r in rels}
+
+
+def test_list_under_one_title_gives_every_person_the_relations(rules_only):
+    _, rels = annotate(rules_only, "Agus Rahardjo bersama dua Wakil Ketua KPK Saut Situmorang dan Laode M Syarif "
+                                   "menyerahkan mandat kepada Presiden.", ["Agus Rahardjo", "Saut Situmorang", "Laode M Syarif"])
+    assert facts(rels) >= {("jabatan", "Saut Situmorang", "Wakil Ketua"), ("jabatan", "Laode M Syarif", "Wakil Ketua"),
+                           ("afiliasi", "Saut Situmorang", "KPK"), ("afiliasi", "Laode M Syarif", "KPK")}
+    assert ("jabatan", "Agus Rahardjo", "Wakil Ketua") not in facts(rels)
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Vladimir Putin, Presiden Rusia, berbicara di Moskow.", "Vladimir Putin"),      # name, title
+    ("Presiden Rusia, Vladimir Putin, berbicara di Moskow.", "Vladimir Putin"),      # title, name
+    ("Putin (Presiden Rusia) berbicara di Moskow.", "Putin"),                         # bracketed title
+])
+def test_apposition_in_both_orders(rules_only, text, name):
+    _, rels = annotate(rules_only, text, [name])
+    assert facts(rels) >= {("jabatan", name, "Presiden"), ("afiliasi", name, "Rusia")}
+
+
+def test_apposition_followed_by_another_title_chain_is_a_list(rules_only):
+    _, rels = annotate(rules_only, "Ketua DPRD Banten Andra Soni, Sekretaris DPRD Banten Deni Hermawan menerima tamu.",
+                       ["Andra Soni", "Deni Hermawan"])
+    assert ("jabatan", "Andra Soni", "Sekretaris") not in facts(rels)
+    assert ("jabatan", "Deni Hermawan", "Sekretaris") in facts(rels)
+
+
+@pytest.mark.parametrize("text,title", [
+    ("Airlangga, yang juga Menteri Perindustrian, memberi sambutan.", "Menteri Perindustrian"),
+    ("Airlangga yang menjabat sebagai Menteri Perindustrian memberi sambutan.", "Menteri Perindustrian"),
+    ("Airlangga merupakan Menteri Perindustrian di kabinet itu.", "Menteri Perindustrian"),
+])
+def test_relative_and_copular_statements(rules_only, text, title):
+    _, rels = annotate(rules_only, text, ["Airlangga"])
+    assert ("jabatan", "Airlangga", title) in facts(rels)
+
+
+@pytest.mark.parametrize("text", [
+    "Muafaq memberikan dana itu agar dijadikan Kepala Kantor Kemenag Kabupaten Gresik.",
+    "Prabowo akan menjadi Presiden jika menang.",
+    "Gibran masuk sebagai calon Wali Kota Solo.",
+])
+def test_offices_sought_or_to_come_give_no_jabatan(rules_only, text):
+    _, rels = annotate(rules_only, text, ["Muafaq", "Prabowo", "Gibran"])
+    assert not [r for r in rels if r[0] == "jabatan"]
+
+
+@pytest.mark.parametrize("text,title", [
+    ("Menko Kesra Agung Laksono membuka acara itu.", "Menko Kesra"),
+    ("Wasekjen PKB Daniel Johan membenarkan kabar itu.", "Wasekjen"),
+    ("Menteri Luar Negeri (Menlu) Retno Marsudi menerima tamu.", "Menteri Luar Negeri (Menlu)"),
+])
+def test_abbreviated_titles(rules_only, text, title):
+    name = {"Menko Kesra": "Agung Laksono", "Wasekjen": "Daniel Johan"}.get(title, "Retno Marsudi")
+    _, rels = annotate(rules_only, text, [name])
+    assert ("jabatan", name, title) in facts(rels)
+
+
+def test_bracketed_name_is_the_affiliation(rules_only):
+    _, rels = annotate(rules_only, "Ketua Komisi Pemberantasan Korupsi (KPK), Agus Rahardjo, mengatakan itu.",
+                       ["Agus Rahardjo"])
+    assert facts(rels) >= {("jabatan", "Agus Rahardjo", "Ketua"),
+                           ("afiliasi", "Agus Rahardjo", "Komisi Pemberantasan Korupsi (KPK)")}
+
+
+@pytest.mark.parametrize("text", [
+    "Lavrov bertemu Kerry di Jenewa.",
+    "Lavrov bertemu dengan Kerry di Jenewa.",
+    "Lavrov menemui Kerry di Jenewa.",
+    "Lavrov menyambut Kerry di Moskow.",
+    "Lavrov menerima Kerry di Moskow.",
+    "Lavrov diterima oleh Kerry di Washington.",
+    "Lavrov berbicara dengan Kerry melalui telepon.",
+    "Lavrov bertelepon dengan Kerry pada Senin.",
+    "Lavrov mengunjungi Kerry di Washington.",
+    "Lavrov menggelar pertemuan dengan Kerry di Jenewa.",
+    "Lavrov melakukan pembicaraan dengan Kerry di Jenewa.",
+    "Lavrov menggelar rapat tertutup dengan Kerry di Jenewa.",
+    "Lavrov dan Kerry bertemu di Jenewa.",
+    "Ini merupakan percakapan telepon ketiga antara Lavrov dan Kerry.",
+])
+def test_each_meeting_cue(rules_only, text):
+    _, rels = annotate(rules_only, text, ["Lavrov", "Kerry"])
+    assert {tuple(sorted(r[1:3])) for r in rels if r[0] == "bertemu"} == {("Kerry", "Lavrov")}, rels
+
+
+@pytest.mark.parametrize("text,place", [
+    ("Pompeo melakukan kunjungan ke Arab Saudi pekan ini.", "Arab Saudi"),
+    ("Pompeo melakukan lawatan ke Afganistan pekan ini.", "Afganistan"),
+    ("Pompeo, yang berkunjung ke Arab Saudi, menyebut serangan itu aksi perang.", "Arab Saudi"),
+])
+def test_visits_to_a_country(rules_only, text, place):
+    _, rels = annotate(rules_only, text, ["Pompeo"])
+    assert ("bertemu", "Pompeo", place) in facts(rels) or ("bertemu", place, "Pompeo") in facts(rels)
+
+
+def test_coordinated_meeting_partners(rules_only):
+    text = ("Lavrov berbicara menyusul pembicaraan di Moskow dengan Menteri Pertahanan Iran Mohammad Javad Zarif "
+            "dan Menteri Pertahanan Suriah Walid Muallem.")
+    _, rels = annotate(rules_only, text, ["Lavrov", "Mohammad Javad Zarif", "Walid Muallem"])
+    partners = {r[2] for r in rels if r[0] == "bertemu" and r[1] == "Lavrov"}
+    assert partners == {"Mohammad Javad Zarif", "Walid Muallem"}
+
+
+@pytest.mark.parametrize("text", [
+    "Lavrov tidak bertemu Kerry di Jenewa.",
+    "Lavrov akan bertemu Kerry di Jenewa pekan depan.",
+    "Lavrov berencana bertemu Kerry di Jenewa.",
+    "Lavrov siap bertemu dengan Kerry tanpa syarat.",
+    "Lavrov dan Kerry bisa bertemu di sela-sela sidang PBB.",
+    "Jika diundang, Lavrov bersedia bertemu Kerry.",
+    "Lavrov membantah bertemu Kerry di Jenewa.",
+])
+def test_negated_planned_or_hypothetical_meetings(rules_only, text):
+    _, rels = annotate(rules_only, text, ["Lavrov", "Kerry"])
+    assert not [r for r in rels if r[0] == "bertemu"], rels
+
+
+@pytest.mark.parametrize("text,tail", [
+    ("Rusia menyerang ISIS di dekat Palmyra.", "ISIS"),
+    ("Pesawat Rusia kembali menggempur ISIS di Raqqa.", "ISIS"),
+    ("Rusia mengebom markas ISIS di Raqqa.", "ISIS"),
+    ("Rusia menggelar serangan udara terhadap fasilitas ISIS di Suriah.", "ISIS"),
+    ("Rusia melancarkan serangan terhadap ISIS sejak September.", "ISIS"),
+    ("Serangan pesawat-pesawat Rusia menghantam markas ISIS di Raqqa.", "ISIS"),
+])
+def test_each_attack_cue(rules_only, text, tail):
+    _, rels = annotate(rules_only, text, [])
+    assert ("menyerang", "Rusia", tail) in facts(rels), rels
+
+
+def test_attack_on_coordinated_targets(rules_only):
+    _, rels = annotate(rules_only, "Rusia menggelar serangan udara terhadap fasilitas ISIS dan Jabhat al-Nusra di Suriah.", [],
+                       orgs=["Jabhat al-Nusra"])
+    assert {r[2] for r in rels if r[0] == "menyerang"} == {"ISIS", "Jabhat al-Nusra"}
+
+
+@pytest.mark.parametrize("text", [
+    "Rusia tidak menyerang ISIS di Palmyra.",
+    "Rusia akan menyerang ISIS pekan depan.",
+    "Rusia berencana melancarkan serangan terhadap ISIS.",
+    "Amerika Serikat menuduh Rusia menyerang ISIS di Palmyra.",
+    "Jika diserang, Rusia siap menggempur ISIS.",
+    "Rusia melancarkan serangan terhadap ladang minyak di Suriah.",   # a place after `di` is no target
+])
+def test_negated_planned_accused_or_placed_attacks(rules_only, text):
+    _, rels = annotate(rules_only, text, [])
+    assert not [r for r in rels if r[0] == "menyerang"], rels
+
+
+def test_unnamed_speaker_of_a_body_gets_no_statement(rules_only):
+    _, rels = annotate(rules_only, '"Terdakwa pun menyanggupi permintaan itu," ujar JPU KPK.', [])
+    assert not [r for r in rels if r[0] == "pernyataan"]
+
+
+def test_statement_written_on_twitter(rules_only):
+    _, rels = annotate(rules_only, '"Tidak ada bukti serangan datang dari Yaman," tulis Pompeo di Twitter.', ["Pompeo"])
+    assert ("pernyataan", "Pompeo", "Tidak ada bukti serangan datang dari Yaman") in facts(rels)
