@@ -138,6 +138,7 @@ def _title_at(doc: Doc, i: int, grammar: TitleGrammar, name_starts: dict[int, st
     if not n or (n == 1 and k == i and _inside_name(doc, k, grammar, known_word, title_words)):
         return None
     rule = "title_grammar"
+    abbreviated = not _match(doc, k, grammar.heads)
     head = tuple(t.lower_ for t in doc[k:k + n])
     portfolio = head in grammar.portfolio_heads
     k += n
@@ -158,8 +159,8 @@ def _title_at(doc: Doc, i: int, grammar: TitleGrammar, name_starts: dict[int, st
             if close is not None:
                 k = close + 1  # Menteri Luar Negeri (Menlu), Menteri Koordinator ... (Menko Polhukam)
                 continue
-        if n := _match(doc, k, grammar.modifiers):
-            k += n
+        if not abbreviated and (n := _match(doc, k, grammar.modifiers)):
+            k += n  # `Ketua Umum`; not after an abbreviation: `Kapolri Jenderal Sutarman` is a rank
             continue
         if n := _match(doc, k, grammar.units):
             k += n
