@@ -100,15 +100,16 @@ def sentence_of(doc: dict, char: int) -> str:
 
 
 def pattern_report(gold: Iterable[dict], pred: dict[str, dict]) -> list[dict]:
-    """For each pattern: facts it states, how many are in the gold, two examples of each kind."""
-    rows: dict[str, dict] = {}
+    """For each pattern and label: facts it states (once per document), how many are in the gold,
+    examples of each kind. A fact found by several patterns counts for each of them."""
+    rows: dict[tuple[str, str], dict] = {}
     for g in gold:
         gf = set(facts_of(g))
         p = pred.get(g["id"], {})
         for f, rels in facts_of(p).items():
             for rule in {r["rule"] for r in rels}:
-                row = rows.setdefault(rule, {"pattern": rule, "label": f[0], "fires": 0, "correct": 0,
-                                             "right": [], "wrong": []})
+                row = rows.setdefault((rule, f[0]), {"pattern": rule, "label": f[0], "fires": 0, "correct": 0,
+                                                     "right": [], "wrong": []})
                 row["fires"] += 1
                 ok = f in gf
                 row["correct"] += ok
