@@ -401,6 +401,13 @@ def find_person_cues(doc: Doc, spans: list[Found], rules: EntityRules,
             if nf is not None and nf.label in ("LOC", "ORG"):
                 end = nf.end
                 continue
+            if doc[nxt].lower_ in ("nonaktif", "terpilih"):
+                end = doc[nxt].idx + len(doc[nxt].text)  # `Sekda Provinsi Jawa Barat nonaktif Iwa Karniwa`
+                continue
+            if doc[nxt].lower_ in ("untuk", "di", "provinsi", "kabupaten", "kota") and nxt + 1 < len(doc) and \
+                    (by_start.get(doc[nxt + 1].idx) or f).label in ("LOC", "ORG"):
+                end = doc[nxt].idx + len(doc[nxt].text)  # `Duta Besar Iran untuk PBB, Majid ...`
+                continue
             if doc[nxt].text == ",":
                 end = doc[nxt].idx + 1
             break
