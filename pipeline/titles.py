@@ -207,8 +207,9 @@ def _inside_name(doc: Doc, k: int, grammar: TitleGrammar, known_word: Callable[[
 
 
 def _is_title_abbreviation(tok, grammar: TitleGrammar) -> bool:
+    """An abbreviated office or unit in brackets: `(Menlu)`, `(PM)`, `(DPP)`."""
     low = tok.lower_
-    return any(p == (low,) for d in (grammar.abbreviations, grammar.heads) for p in d.get(low, [])) \
+    return any(p == (low,) for d in (grammar.abbreviations, grammar.heads, grammar.units) for p in d.get(low, [])) \
         or bool(MINISTER_ABBREVIATION.match(tok.text))
 
 
