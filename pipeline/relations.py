@@ -241,15 +241,16 @@ def _blocked(sdoc: Doc, owner: list[Optional[int]], start: int, end: int, blocke
                for t in window)
 
 
-def _sole_person(entities: list[dict], sentences: list[dict], char: int) -> Optional[int]:
-    """The one person named in the sentence outside quotes and before `char` (for `Menurut X,
-    "...," jelasnya`); a name after the attribution is not the speaker."""
+def _sole_person(entities: list[dict], sentences: list[dict], char: int, label: str = "PER") -> Optional[int]:
+    """The one person (or `label` entity) named in the sentence outside quotes and before `char`
+    (for `Menurut X, "...," jelasnya`, `X mengatakan ia bertemu Y`, `Houthi ... kelompok itu
+    menyerang Y`); a name after the cue is not meant, two different names are ambiguous."""
     si = _sentence_of(sentences, char)
     if si is None:
         return None
     s = sentences[si]
     quotes = [e for e in entities if e["label"] == "QUOTE"]
-    people = [k for k, e in enumerate(entities) if e["label"] == "PER" and s["start"] <= e["start"] < char
+    people = [k for k, e in enumerate(entities) if e["label"] == label and s["start"] <= e["start"] < char
               and not any(q["start"] <= e["start"] < q["end"] for q in quotes)]
     names = {entities[k]["text"] for k in people}
     return people[0] if len(names) == 1 else None
@@ -297,8 +298,9 @@ def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
         if end < len(sdoc) and (sdoc[end].lower_ in entry.reject_after
                                 or sdoc[end].ent_type_ in entry.reject_after_entity):
             continue
-        if entry.head.get("resolve") == "sole_person_in_sentence":
-            sole = _sole_person(entities, sentences, sdoc[start].idx)
+        if entry.head.get("resolve") in ("sole_person_in_sentence", "sole_org_in_sentence"):
+            label = "ORG" if entry.head["resolve"] == "sole_org_in_sentence" else "PER"
+            sole = _sole_person(entities, sentences, sdoc[start].idx, label)
             heads = [] if sole is None else [sole]
         else:
             heads = _pick(sdoc, entities, owner, start, end, entry.head)
