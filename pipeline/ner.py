@@ -204,7 +204,7 @@ def find_quotes(text: str, sentences: list[dict[str, int]]) -> list[Found]:
             s, e = max(qs, sent["start"]), min(qe, sent["end"])
             if s < e:
                 span = _trim(text, s, e)
-                if span and len(text[span[0]:span[1]].split()) >= 3:
+                if span and (len(text[span[0]:span[1]].split()) >= 3 or _attributed(text, qe)):
                     found.append(Found(span[0], span[1], "QUOTE", "rule", "quote_marks"))
     quoted_sents = {i for i, sent in enumerate(sentences)
                     if any(qs < sent["end"] and qe > sent["start"] for qs, qe in regions)}
@@ -230,6 +230,13 @@ def find_quotes(text: str, sentences: list[dict[str, int]]) -> list[Found]:
                 if span:
                     found.append(Found(span[0], span[1], "QUOTE", "rule", "quote_unmarked"))
     return found
+
+
+def _attributed(text: str, close: int) -> bool:
+    """A short quotation is speech when an attribution follows its closing mark (`"OK, jelas,"
+    kata Netanyahu`, `"Kebohongan maksimal," tulis Zarif`), not a quoted phrase."""
+    return bool(re.match(r'[,.!?]*\s*["”]?\s*,?\s*(kata|ujar|ucap|tegas|tulis|tutur|jelas|imbuh|tambah)\b',
+                         text[close + 1:close + 20], re.IGNORECASE))
 
 
 def _quote_regions(text: str) -> list[tuple[int, int]]:
