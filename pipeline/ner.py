@@ -456,7 +456,8 @@ def bracketed_abbreviations(text: str, spans: list[Found]) -> list[Found]:
         if f.label in ("ORG", "LOC") and m:
             inner = (f.end + m.start(1), f.end + m.end(1))
             inside = [g for g in spans[k + 1:] if g.start < f.end + m.end()]
-            if all(text[g.start:g.end].strip(" ()") == text[inner[0]:inner[1]] and g.label != "TITLE" for g in inside):
+            if all(text[g.start:g.end].strip(" ()") in ("", text[inner[0]:inner[1]]) and g.label != "TITLE"
+                   for g in inside):  # a model span over the double space before `(BIN)` is no name
                 out.append(Found(f.start, f.end + m.end(), f.label, f.source, f.rule))
                 k += 1 + len(inside)
                 continue
