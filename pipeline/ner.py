@@ -466,6 +466,25 @@ def bracketed_abbreviations(text: str, spans: list[Found]) -> list[Found]:
     return out
 
 
+STATE_PREFIXES = ("Kerajaan", "Kesultanan", "Keamiran")
+
+
+def state_names(text: str, spans: list[Found]) -> list[Found]:
+    """`Kerajaan Arab Saudi`: a country after its form of state is one LOC (ANNOTATION.md v2 names
+    the state as written)."""
+    out = []
+    for f in spans:
+        if f.label == "LOC":
+            for prefix in STATE_PREFIXES:
+                s = f.start - len(prefix) - 1
+                if s >= 0 and text[s:f.start] == prefix + " " and (s == 0 or not text[s - 1].isalnum()) \
+                        and not any(g.start < f.start and g.end > s for g in spans if g is not f):
+                    f = Found(s, f.end, f.label, f.source, f.rule)
+                    break
+        out.append(f)
+    return out
+
+
 def strip_honorifics(text: str, spans: list[Found], honorifics: set[str]) -> list[Found]:
     """ANNOTATION.md: PER is the name without title or honorific: `Sheikh Sabah al-Ahmed` ->
     `Sabah al-Ahmed`, `H. Anda Suhanda` -> `Anda Suhanda`. A lone honorific is dropped before a
@@ -605,7 +624,7 @@ class NerStage(Stage):
         merged = join_adjacent_persons(sdoc.text, sorted(merged + cues, key=lambda f: (f.start, f.end)))
         merged = persons_after_titles(sdoc, merged, self.rules)
         merged = propagate_names(sdoc, bracketed_abbreviations(sdoc.text, merged))
-        merged = strip_honorifics(sdoc.text, merged, self.rules.honorific_lower)
+        merged = strip_honorifics(sdoc.text, state_names(sdoc.text, merged), self.rules.honorific_lower)
         merged += find_quotes(sdoc.text, sentences)
         merged = _no_sentence_crossing(sorted(merged, key=lambda f: (f.start, -f.end)), sentences)
         text = sdoc.text

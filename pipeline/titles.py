@@ -241,7 +241,8 @@ def _unit_before_org(doc: Doc, k: int, grammar: TitleGrammar, name_starts: dict[
     m = k + 1
     while m < len(doc) and m <= k + 4:
         t = doc[m]
-        org_next = t.lower_ in grammar.body_words or name_starts.get(m) == "ORG" or (t.is_upper and len(t.text) >= 2)
+        org_next = t.lower_ in grammar.body_words or name_starts.get(m) == "ORG" \
+            or (t.is_upper and t.is_alpha and len(t.text) >= 2)  # an acronym, not the initial `H.`
         if org_next and (m > k + 1 or t.lower_ in grammar.body_words or doc[k].lower_ in grammar.units_before_name):
             return m  # another organization follows: `Fraksi PDIP`, `Departemen Asia Kedua Kementerian ...`
         if not (t.text[:1].isupper() or t.lower_ in grammar.body_words):

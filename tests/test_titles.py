@@ -98,3 +98,18 @@ def test_clickid_paragraph_joins_are_split_into_tokens(rules_only):
     toks = [t["text"] for t in rules_only('ujar JPU KPK.,Dalam perkara ini, kata dia.,"Kami pergi."')["tokens"]]
     assert toks[:7] == ["ujar", "JPU", "KPK", ".", ",", "Dalam", "perkara"]
     assert '"' in toks and "Kami" in toks
+
+
+@pytest.mark.parametrize("text,label,name", [
+    ("Duta Besar Kerajaan Arab Saudi untuk Indonesia tiba di Serang.", "LOC", "Kerajaan Arab Saudi"),
+    ("Ia didampingi anggota fraksi partai Gerindra H. Anda Suhanda.", "ORG", "partai Gerindra"),
+    ("Wakil Ketua DPRD Provinsi Jawa Barat Waras Wasisto memastikan hal itu.", "ORG", "DPRD Provinsi Jawa Barat"),
+])
+def test_v2_names_as_written(rules_only, text, label, name):
+    assert (label, name) in [(e["label"], e["text"]) for e in rules_only(text)["entities"]]
+
+
+def test_a_short_quotation_is_speech_only_before_an_attribution(rules_only):
+    quotes = lambda t: [e["text"] for e in rules_only(t)["entities"] if e["label"] == "QUOTE"]  # noqa: E731
+    assert quotes('"Kebohongan maksimal," tulis Zarif di Twitter.') == ["Kebohongan maksimal"]
+    assert quotes('Pompeo menyebut serangan itu "aksi perang" dari Iran.') == []
