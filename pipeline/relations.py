@@ -58,6 +58,7 @@ class PatternEntry:
     blocker_window: int = BLOCKER_WINDOW
     coordinate: bool = False
     not_blockers: frozenset[str] = frozenset()  # `tak berawak` is no negation
+    not_person_words: frozenset[str] = frozenset()  # a "person" with `Kantor`, `Dinas` in it is a body
 
 
 def _expand(value: Any, sets: dict[str, list[str]]) -> Any:
@@ -87,6 +88,7 @@ def _expand(value: Any, sets: dict[str, list[str]]) -> Any:
 def load_patterns(path: str) -> tuple[PatternEntry, ...]:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     not_blockers = frozenset(w.lower() for w in data.get("not_blockers", []))
+    not_person = frozenset(w.lower() for w in data.get("not_person_words", []))
     sets = dict(data.get("verb_sets", {}))
     for key in ("negation_and_plans", "honorifics", "person_words", "accusations"):
         sets[key] = data.get(key, [])
@@ -99,7 +101,7 @@ def load_patterns(path: str) -> tuple[PatternEntry, ...]:
                                     frozenset(w.lower() for w in raw.get("reject_after", [])),
                                     frozenset(raw.get("reject_after_entity", [])),
                                     int(raw.get("blocker_window", BLOCKER_WINDOW)), bool(raw.get("coordinate", False)),
-                                    not_blockers))
+                                    not_blockers, not_person))
     return tuple(entries)
 
 
@@ -319,6 +321,9 @@ def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
     for entry, start, end, head, tail in hits:
         if head is None or tail is None or head == tail:
             continue
+        if entities[head]["label"] == "PER" and entry.not_person_words \
+                and any(w.lower() in entry.not_person_words for w in entities[head]["text"].split()):
+            continue  # `Kantor Kemenag` tagged PER is no person
         ev_start, ev_end = sdoc[start].idx, sdoc[end - 1].idx + len(sdoc[end - 1].text)
         tails = [tail]
         if entities[tail]["label"] == "QUOTE":

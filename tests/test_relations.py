@@ -330,3 +330,8 @@ def test_unnamed_speaker_of_a_body_gets_no_statement(rules_only):
 def test_statement_written_on_twitter(rules_only):
     _, rels = annotate(rules_only, '"Tidak ada bukti serangan datang dari Yaman," tulis Pompeo di Twitter.', ["Pompeo"])
     assert ("pernyataan", "Pompeo", "Tidak ada bukti serangan datang dari Yaman") in facts(rels)
+
+
+def test_a_body_mistagged_as_person_gets_no_relation(rules_only):
+    _, rels = annotate(rules_only, "Kepala Kantor Kemenag Gresik hadir dalam rapat itu.", ["Kantor Kemenag Gresik"])
+    assert not [r for r in rels if r[1] == "Kantor Kemenag Gresik"], rels
