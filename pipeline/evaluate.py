@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -276,9 +277,18 @@ def f1_from(tp: float, n_pred: float, n_gold: float) -> tuple[float, float, floa
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
+def _fact_text(text: str) -> str:
+    """Lower case, whitespace collapsed, surrounding punctuation and quotes stripped (as the
+    reference scorer of relations-dev does)."""
+    return re.sub(r"\s+", " ", text.lower()).strip().strip(FACT_STRIP)
+
+
+FACT_STRIP = " \t\n.,;:!?\"'“”‘’()[]{}«»-–—"
+
+
 def fact_key(rel: dict, doc_id: str) -> tuple:
     """label + head text + tail text per document; `bertemu` is symmetric."""
-    h, t = rel["head"]["text"].lower(), rel["tail"]["text"].lower()
+    h, t = _fact_text(rel["head"]["text"]), _fact_text(rel["tail"]["text"])
     if rel["label"] == "bertemu" and t < h:
         h, t = t, h
     return doc_id, rel["label"], h, t
