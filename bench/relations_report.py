@@ -114,7 +114,8 @@ def pattern_report(gold: Iterable[dict], pred: dict[str, dict]) -> list[dict]:
                 ok = f in gf
                 row["correct"] += ok
                 r = next(r for r in rels if r["rule"] == rule)
-                ex = f"{r['head_ent']['text']} -> {r['tail_ent']['text']}  | {sentence_of(p, r['head_ent']['start'])[:160]}"
+                context = sentence_of(p, r["head_ent"]["start"])[:160]
+                ex = f"{r['head_ent']['text']} -> {r['tail_ent']['text']}  | {context}"
                 (row["right"] if ok else row["wrong"]).append(ex)
     for row in rows.values():
         row["precision"] = row["correct"] / row["fires"] if row["fires"] else 0.0

@@ -30,7 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "gold" / "relations"
 LABEL_OF_TAIL = {"jabatan": "TITLE", "pernyataan": "QUOTE"}
 # ANNOTATION.md section 3: unmarked direct speech is `<speech>, kata/ujar/ucap/tegas X`
-ATTRIBUTION_RE = re.compile(r",\s*[\"”]?\s*(kata|ujar|ucap|tegas|jelas|tutur|imbuh|tambah|ungkap|papar)\b", re.IGNORECASE)
+ATTRIBUTION_RE = re.compile(r",\s*[\"”]?\s*(kata|ujar|ucap|tegas|jelas|tutur|imbuh|tambah|ungkap|papar)\b",
+                            re.IGNORECASE)
 # no sentence ends after these (title abbreviations and initials)
 NO_END = {"dr", "prof", "h", "hj", "ir", "drs", "kh", "jl", "no", "sdr", "st", "mr", "mrs"}
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 import yaml
@@ -120,7 +120,8 @@ def main(argv=None) -> int:
         ents = [e for e in p["entities"] if e["id"] in roots]
         sent_of = {}
         for e in ents:
-            sent_of[e["id"]] = next((k for k, s in enumerate(p["sentences"]) if s["start"] <= e["start"] < s["end"]), -1)
+            sent_of[e["id"]] = next((k for k, s in enumerate(p["sentences"])
+                                     if s["start"] <= e["start"] < s["end"]), -1)
         for label, (hls, tls) in ARG_LABELS.items():
             for h in ents:
                 for t in ents:
