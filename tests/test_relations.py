@@ -175,11 +175,11 @@ def facts(rels):
 
 
 def test_list_under_one_title_gives_every_person_the_relations(rules_only):
-    _, rels = annotate(rules_only, "Agus Rahardjo bersama dua Wakil Ketua KPK Saut Situmorang dan Laode M Syarif "
-                                   "menyerahkan mandat kepada Presiden.", ["Agus Rahardjo", "Saut Situmorang", "Laode M Syarif"])
-    assert facts(rels) >= {("jabatan", "Saut Situmorang", "Wakil Ketua"), ("jabatan", "Laode M Syarif", "Wakil Ketua"),
-                           ("afiliasi", "Saut Situmorang", "KPK"), ("afiliasi", "Laode M Syarif", "KPK")}
-    assert ("jabatan", "Agus Rahardjo", "Wakil Ketua") not in facts(rels)
+    _, rels = annotate(rules_only, "Taufiequrachman Ruki bersama dua Wakil Ketua KPK Johan Budi dan Indriyanto Seno Adji "
+                                   "menemui wartawan.", ["Taufiequrachman Ruki", "Johan Budi", "Indriyanto Seno Adji"])
+    assert facts(rels) >= {("jabatan", "Johan Budi", "Wakil Ketua"), ("jabatan", "Indriyanto Seno Adji", "Wakil Ketua"),
+                           ("afiliasi", "Johan Budi", "KPK"), ("afiliasi", "Indriyanto Seno Adji", "KPK")}
+    assert ("jabatan", "Taufiequrachman Ruki", "Wakil Ketua") not in facts(rels)
 
 
 @pytest.mark.parametrize("text,name", [
@@ -193,10 +193,10 @@ def test_apposition_in_both_orders(rules_only, text, name):
 
 
 def test_apposition_followed_by_another_title_chain_is_a_list(rules_only):
-    _, rels = annotate(rules_only, "Ketua DPRD Banten Andra Soni, Sekretaris DPRD Banten Deni Hermawan menerima tamu.",
-                       ["Andra Soni", "Deni Hermawan"])
-    assert ("jabatan", "Andra Soni", "Sekretaris") not in facts(rels)
-    assert ("jabatan", "Deni Hermawan", "Sekretaris") in facts(rels)
+    _, rels = annotate(rules_only, "Ketua DPRD Banten Asep Rahmat, Sekretaris DPRD Banten Deni Sukma menerima tamu.",
+                       ["Asep Rahmat", "Deni Sukma"])
+    assert ("jabatan", "Asep Rahmat", "Sekretaris") not in facts(rels)
+    assert ("jabatan", "Deni Sukma", "Sekretaris") in facts(rels)
 
 
 @pytest.mark.parametrize("text,title", [
@@ -210,12 +210,12 @@ def test_relative_and_copular_statements(rules_only, text, title):
 
 
 @pytest.mark.parametrize("text", [
-    "Muafaq memberikan dana itu agar dijadikan Kepala Kantor Kemenag Kabupaten Gresik.",
+    "Hasan memberikan uang itu agar dijadikan Kepala Kantor Imigrasi Kota Malang.",
     "Prabowo akan menjadi Presiden jika menang.",
     "Gibran masuk sebagai calon Wali Kota Solo.",
 ])
 def test_offices_sought_or_to_come_give_no_jabatan(rules_only, text):
-    _, rels = annotate(rules_only, text, ["Muafaq", "Prabowo", "Gibran"])
+    _, rels = annotate(rules_only, text, ["Hasan", "Prabowo", "Gibran"])
     assert not [r for r in rels if r[0] == "jabatan"]
 
 
@@ -328,10 +328,10 @@ def test_unnamed_speaker_of_a_body_gets_no_statement(rules_only):
 
 
 def test_statement_written_on_twitter(rules_only):
-    _, rels = annotate(rules_only, '"Tidak ada bukti serangan datang dari Yaman," tulis Pompeo di Twitter.', ["Pompeo"])
-    assert ("pernyataan", "Pompeo", "Tidak ada bukti serangan datang dari Yaman") in facts(rels)
+    _, rels = annotate(rules_only, '"Kami tidak akan mundur sedikit pun," tulis Pompeo di Twitter.', ["Pompeo"])
+    assert ("pernyataan", "Pompeo", "Kami tidak akan mundur sedikit pun") in facts(rels)
 
 
 def test_a_body_mistagged_as_person_gets_no_relation(rules_only):
-    _, rels = annotate(rules_only, "Kepala Kantor Kemenag Gresik hadir dalam rapat itu.", ["Kantor Kemenag Gresik"])
-    assert not [r for r in rels if r[1] == "Kantor Kemenag Gresik"], rels
+    _, rels = annotate(rules_only, "Kepala Kantor Imigrasi Malang hadir dalam rapat itu.", ["Kantor Imigrasi Malang"])
+    assert not [r for r in rels if r[1] == "Kantor Imigrasi Malang"], rels
