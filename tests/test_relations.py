@@ -284,6 +284,7 @@ def test_coordinated_meeting_partners(rules_only):
     "Lavrov dan Kerry bisa bertemu di sela-sela sidang PBB.",
     "Jika diundang, Lavrov bersedia bertemu Kerry.",
     "Lavrov membantah bertemu Kerry di Jenewa.",
+    "Lavrov menyambut baik usulan Kerry soal gencatan senjata.",   # welcomed, not met
 ])
 def test_negated_planned_or_hypothetical_meetings(rules_only, text):
     _, rels = annotate(rules_only, text, ["Lavrov", "Kerry"])
