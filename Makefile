@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 DATA   ?= ../shared/data
 N      ?= 2000
 
-.PHONY: run test models bench bench-clean stem-accuracy clean-venv
+.PHONY: run test models bench bench-clean bench-relations stem-accuracy clean-venv
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -33,6 +33,10 @@ bench: $(VENV)/.installed
 ## make bench-clean: cleaner vs jusText vs trafilatura on the seeds gold and boilerplate-dev
 bench-clean: $(VENV)/.installed
 	$(PY) bench/clean_bench.py --data $(DATA)
+
+## make bench-relations: relations-dev scores (untouched part, whole, tuning part) and the per-pattern report
+bench-relations: $(VENV)/.installed
+	$(PY) bench/relations_report.py --data $(DATA) --patterns --part all
 
 ## make stem-accuracy: stems against the UD lemma pairs, split by source
 stem-accuracy: $(VENV)/.installed

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,9 +167,18 @@ def conlleval_counts(gold: list[dict], pred: list[dict]) -> Counter:
     return c
 
 
+def _fact_text(text: str) -> str:
+    """Lower case, whitespace collapsed, surrounding punctuation and quotes stripped (as the
+    reference scorer of relations-dev does)."""
+    return re.sub(r"\s+", " ", text.lower()).strip().strip(FACT_STRIP)
+
+
+FACT_STRIP = " \t\n.,;:!?\"'“”‘’()[]{}«»-–—"
+
+
 def fact_key(rel: dict, doc_id: str) -> tuple:
     """label + head text + tail text per document; `bertemu` is symmetric."""
-    h, t = rel["head"]["text"].lower(), rel["tail"]["text"].lower()
+    h, t = _fact_text(rel["head"]["text"]), _fact_text(rel["tail"]["text"])
     if rel["label"] == "bertemu" and t < h:
         h, t = t, h
     return doc_id, rel["label"], h, t
@@ -220,8 +230,12 @@ def score_document(gold: GoldDoc, pred: dict, tasks: set[str], label_map: dict[s
                               "context": _context(gold.text, s, e)})
     if "relations" in tasks and gold.relations is not None:
         ents = {e["id"]: e for e in pred.get("entities", [])}
-        prels = [{"label": r["label"], "head": ents[r["head"]], "tail": ents[r["tail"]]}
+        prels = [{"label": r["label"], "head": ents[r["head"]], "tail": ents[r["tail"]], "rule": r.get("rule", "")}
                  for r in pred.get("relations", []) if r["head"] in ents and r["tail"] in ents]
+        first = {}  # fact key -> (relation, text) where it is stated first, for the error's sentence
+        for rels, src in ((prels, text), (gold.relations, gold.text)):
+            for r in rels:
+                first.setdefault(fact_key(r, gold.id), (r, src))
         for level, key in (("fact", fact_key), ("span", span_key)):
             gk = {key(r, gold.id) for r in gold.relations}
             pk = {key(r, gold.id) for r in prels}
@@ -231,8 +245,11 @@ def score_document(gold: GoldDoc, pred: dict, tasks: set[str], label_map: dict[s
                 ds.rel[(level, lab, "gold")] += k in gk
                 ds.rel[(level, lab, "pred")] += k in pk
                 if level == "fact" and (k in gk) != (k in pk):
+                    rel, src = first.get(k, ({}, ""))
+                    rule = f" [{rel.get('rule')}]" if k in pk and rel.get("rule") else ""
                     ds.errors.append({"doc": gold.id, "type": "miss" if k in gk else "false positive",
-                                      "label": lab, "text": f"{k[2]} -> {k[3]}", "context": ""})
+                                      "label": lab, "text": f"{k[2]} -> {k[3]}{rule}",
+                                      "context": _relation_sentence(src, pred.get("sentences", []), rel)})
     if "clean" in tasks and gold.lines is not None and "boilerplate" in pred:
         from .clean_eval import GoldPage, score_page
 
@@ -275,6 +292,26 @@ def _gold_head_start(gold: GoldDoc, head: int) -> Optional[int]:
 
 def _pred_head_start(pred: dict, head: int) -> Optional[int]:
     return None if head < 0 else pred["tokens"][head]["start"]
+
+
+def _relation_sentence(text: str, sentences: list[dict], rel: dict) -> str:
+    """The sentence holding a relation's head and tail, the arguments marked [[...]]."""
+    if not rel or not text:
+        return ""
+    h, t = rel["head"], rel["tail"]
+    lo, hi = min(h["start"], t["start"]), max(h["end"], t["end"])
+    for s in sentences:
+        if s["start"] <= lo < s["end"]:
+            lo, hi = s["start"], max(hi, s["end"])
+            break
+    else:
+        lo, hi = max(0, lo - 60), min(len(text), hi + 60)
+    marks = sorted([(h["start"], "[["), (h["end"], "]]"), (t["start"], "[["), (t["end"], "]]")], reverse=True)
+    out = text[lo:hi]
+    for pos, m in marks:
+        if lo <= pos <= hi:
+            out = out[:pos - lo] + m + out[pos - lo:]
+    return out.replace("\n", " ")
 
 
 def _context(text: str, s: int, e: int, width: int = 40) -> str:

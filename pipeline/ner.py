@@ -33,6 +33,7 @@ from spacy.tokens import Doc, Token
 from spacy.util import filter_spans
 
 from .lang import read_lines
+from .titles import TitleGrammar, find_titles
 from .tokenize import doc_text
 
 for _ext in ("warta_dict", "warta_place"):
@@ -74,7 +75,6 @@ def read_patterns(path: str | Path) -> list[dict]:
 
 
 PERSON_CUES_PATH = Path(__file__).parent / "lang" / "id" / "person_cues.yaml"
-TITLE_RULES_PATH = Path(__file__).parent / "lang" / "id" / "title_rules.yaml"
 GAZETTEER_RULES_PATH = Path(__file__).parent / "lang" / "id" / "gazetteer_rules.yaml"
 DASHES = {"-", "--", "---", "—", "–"}
 NAME_PARTICLES = {"al", "bin", "binti", "van", "von", "de", "der", "da", "di", "el", "ibn", "la", "le", "dos", "bt", "bin."}
@@ -89,10 +89,6 @@ class EntityRules:
         import yaml
 
         cues = yaml.safe_load(Path(person_cues_path).read_text(encoding="utf-8"))
-        title_rules = yaml.safe_load(TITLE_RULES_PATH.read_text(encoding="utf-8"))
-        self.extend_before = {w.lower() for w in title_rules["extend_before"]}
-        self.extend_after = {w.lower() for w in title_rules["extend_after"]}
-        self.reject_after = {w.lower() for w in title_rules["reject_after"]}
         self.honorific_lower = {w.lower().rstrip(".") for w in cues["honorifics"]}
         gaz_rules = yaml.safe_load(GAZETTEER_RULES_PATH.read_text(encoding="utf-8"))
         self.place_not_after = {w.lower() for w in gaz_rules["not_after"]}
@@ -105,8 +101,7 @@ class EntityRules:
             self.matcher.add(f"{entry['label']}|{entry['id']}", [entry["pattern"]])
             if "keep" in entry:
                 self.keep[entry["id"]] = tuple(entry["keep"])
-        self.titles = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.titles.add("TITLE|title_list", [nlp.make_doc(t) for t in read_lines(titles_path)])
+        self.titles = TitleGrammar.load(titles_path)  # pipeline/titles.py
         self.places = PhraseMatcher(nlp.vocab, attr="LOWER")  # MOSKOW = Moskow; see find_gazetteer_spans
         self.place_names: set[str] = set()
         for path in gazetteers:
@@ -132,13 +127,18 @@ def find_rule_spans(doc: Doc, rules: EntityRules) -> list[Found]:
     """DATE, TIME, TITLE and ORG-name matches (longest wins among overlapping rule matches)."""
     mark_tokens(doc, rules)
     spans = []
-    for match_id, start, end in list(rules.matcher(doc)) + list(rules.titles(doc)):
+    for match_id, start, end in rules.matcher(doc):
         label, _, rule = doc.vocab.strings[match_id].partition("|")
         if rule in rules.keep:
             a, b = rules.keep[rule]
             start, end = start + a, start + b
         span = doc[start:end]
         span.label_ = f"{label}|{rule}"
+        spans.append(span)
+    name_starts = {s: doc.vocab.strings[m].split("|")[0] for m, s, _ in rules.places(doc) if doc[s].text[:1].isupper()}
+    for start, end, rule in find_titles(doc, rules.titles, name_starts, rules.known_word):
+        span = doc[start:end]
+        span.label_ = f"TITLE|{rule}"
         spans.append(span)
     # titles first, then dates/times, then organization names, each longest-first
     rank = {"TITLE": 0, "DATE": 1, "TIME": 1, "ORG": 2}
@@ -150,24 +150,8 @@ def find_rule_spans(doc: Doc, rules: EntityRules) -> list[Found]:
     kept = []
     for span in sorted(chosen, key=lambda s: s.start):
         label, rule = span.label_.split("|")
-        if label == "TITLE":
-            span = adjust_title(doc, span, rules)
-            if span is None:
-                continue
         kept.append(Found(span.start_char, span.end_char, label, "rule", rule))
     return kept
-
-
-def adjust_title(doc: Doc, span, rules: EntityRules):
-    """`mantan Presiden`, `Presiden terpilih` belong to the title; `calon presiden` is no office."""
-    start, end = span.start, span.end
-    if start > 0 and doc[start - 1].lower_ in rules.reject_after:
-        return None
-    if start > 0 and doc[start - 1].lower_ in rules.extend_before:
-        start -= 1
-    if end < len(doc) and doc[end].lower_ in rules.extend_after:
-        end += 1
-    return doc[start:end]
 
 
 def find_gazetteer_spans(doc: Doc, rules: EntityRules) -> list[Found]:
@@ -221,7 +205,7 @@ def find_quotes(text: str, sentences: list[dict[str, int]]) -> list[Found]:
             s, e = max(qs, sent["start"]), min(qe, sent["end"])
             if s < e:
                 span = _trim(text, s, e)
-                if span and len(text[span[0]:span[1]].split()) >= 3:
+                if span and (len(text[span[0]:span[1]].split()) >= 3 or _attributed(text, qe)):
                     found.append(Found(span[0], span[1], "QUOTE", "rule", "quote_marks"))
     quoted_sents = {i for i, sent in enumerate(sentences)
                     if any(qs < sent["end"] and qe > sent["start"] for qs, qe in regions)}
@@ -247,6 +231,13 @@ def find_quotes(text: str, sentences: list[dict[str, int]]) -> list[Found]:
                 if span:
                     found.append(Found(span[0], span[1], "QUOTE", "rule", "quote_unmarked"))
     return found
+
+
+def _attributed(text: str, close: int) -> bool:
+    """A short quotation is speech when an attribution follows its closing mark (`"OK, jelas,"
+    kata Netanyahu`, `"Kebohongan maksimal," tulis Zarif`), not a quoted phrase."""
+    return bool(re.match(r'[,.!?]*\s*["”]?\s*,?\s*(kata|ujar|ucap|tegas|tulis|tutur|jelas|imbuh|tambah)\b',
+                         text[close + 1:close + 20], re.IGNORECASE))
 
 
 def _quote_regions(text: str) -> list[tuple[int, int]]:
@@ -418,6 +409,13 @@ def find_person_cues(doc: Doc, spans: list[Found], rules: EntityRules,
             if nf is not None and nf.label in ("LOC", "ORG"):
                 end = nf.end
                 continue
+            if doc[nxt].lower_ in ("nonaktif", "terpilih"):
+                end = doc[nxt].idx + len(doc[nxt].text)  # `Sekda Provinsi Jawa Barat nonaktif Iwa Karniwa`
+                continue
+            if doc[nxt].lower_ in ("untuk", "di", "provinsi", "kabupaten", "kota") and nxt + 1 < len(doc) and \
+                    (by_start.get(doc[nxt + 1].idx) or f).label in ("LOC", "ORG"):
+                end = doc[nxt].idx + len(doc[nxt].text)  # `Duta Besar Iran untuk PBB, Majid ...`
+                continue
             if doc[nxt].text == ",":
                 end = doc[nxt].idx + 1
             break
@@ -445,17 +443,68 @@ def _per(doc: Doc, run: tuple[int, int]) -> Found:
     return Found(span.start_char, span.end_char, "PER", "rule", "person_cue")
 
 
-def acronyms_of_organizations(text: str, spans: list[Found]) -> list[Found]:
-    """`Partai Kebangkitan Bangsa (PKB)`: an all-capitals span in brackets right after an ORG is ORG."""
-    out = []
-    prev = None
-    for f in spans:
-        s = text[f.start:f.end]
-        if (f.label == "PER" and s.isupper() and prev is not None and prev.label == "ORG"
-                and text[prev.end:f.start].strip() == "(" and text[f.end:f.end + 1] == ")"):
-            f = Found(f.start, f.end, "ORG", f.source, f.rule)
+def bracketed_abbreviations(text: str, spans: list[Found]) -> list[Found]:
+    """ANNOTATION.md v2: a name followed by its abbreviation in brackets is one span, brackets
+    included (`Komisi Pemberantasan Korupsi (KPK)`, `Amerika Serikat (AS)`, `Sulawesi Selatan
+    (Sulsel)`). The name is an ORG or LOC; the bracket holds one capitalised word, found as a
+    span or not. A person's bracketed nickname (`Joko Widodo (Jokowi)`) stays its own span."""
+    out: list[Found] = []
+    k = 0
+    spans = sorted(spans, key=lambda f: (f.start, f.end))
+    while k < len(spans):
+        f = spans[k]
+        m = re.match(r"\s*\(([A-Z][A-Za-z]{1,9})\)", text[f.end:f.end + 16])
+        if f.label in ("ORG", "LOC") and m:
+            inner = (f.end + m.start(1), f.end + m.end(1))
+            inside = [g for g in spans[k + 1:] if g.start < f.end + m.end()]
+            if all(text[g.start:g.end].strip(" ()") in ("", text[inner[0]:inner[1]]) and g.label != "TITLE"
+                   for g in inside):  # a model span over the double space before `(BIN)` is no name
+                out.append(Found(f.start, f.end + m.end(), f.label, f.source, f.rule))
+                k += 1 + len(inside)
+                continue
         out.append(f)
-        prev = f
+        k += 1
+    return out
+
+
+STATE_PREFIXES = ("Kerajaan", "Kesultanan", "Keamiran")
+
+
+def state_names(text: str, spans: list[Found]) -> list[Found]:
+    """`Kerajaan Arab Saudi`: a country after its form of state is one LOC (ANNOTATION.md v2 names
+    the state as written)."""
+    out = []
+    for f in spans:
+        if f.label == "LOC":
+            for prefix in STATE_PREFIXES:
+                s = f.start - len(prefix) - 1
+                if s >= 0 and text[s:f.start] == prefix + " " and (s == 0 or not text[s - 1].isalnum()) \
+                        and not any(g.start < f.start and g.end > s for g in spans if g is not f):
+                    f = Found(s, f.end, f.label, f.source, f.rule)
+                    break
+        out.append(f)
+    return out
+
+
+def strip_honorifics(text: str, spans: list[Found], honorifics: set[str]) -> list[Found]:
+    """ANNOTATION.md: PER is the name without title or honorific: `Sheikh Sabah al-Ahmed` ->
+    `Sabah al-Ahmed`, `H. Anda Suhanda` -> `Anda Suhanda`. A lone honorific is dropped before a
+    capitalised word and kept elsewhere (`kata Buya` where the text calls him so)."""
+    out = []
+    for f in spans:
+        if f.label == "PER" and text[f.start:f.end].rstrip(".").lower() in honorifics \
+                and re.match(r"\s+[A-Z]", text[f.end:f.end + 2]):
+            continue  # `Sheikh` + `Sabah al-Ahmed`: the honorific alone before a name is no name
+        if f.label == "PER":
+            s = f.start
+            while True:
+                m = re.match(r"(\S+)\s+", text[s:f.end])
+                if not m or m.group(1).rstrip(".").lower() not in honorifics:
+                    break
+                s += m.end()
+            if s != f.start:
+                f = Found(s, f.end, f.label, f.source, f.rule)
+        out.append(f)
     return out
 
 
@@ -542,13 +591,15 @@ def find_entities(sdoc: Doc, sentences: list[dict[str, int]], rules: EntityRules
     """Every final entity of a document (QUOTEs included), sorted by start, longer first."""
     merge = merge or merge_entities
     known_word = rules.known_word
+    text = doc_text(sdoc)
     headline = headline_tokens(sdoc, known_word)
     model = [f for f in find_model_spans(sdoc, known_word, headline) if f.label in labels]
     merged = merge(sdoc, model, find_rule_spans(sdoc, rules), find_gazetteer_spans(sdoc, rules),
                    rules.place_names, known_word)
     cues = find_person_cues(sdoc, merged, rules, headline)
-    merged = join_adjacent_persons(doc_text(sdoc), sorted(merged + cues, key=lambda f: (f.start, f.end)))
+    merged = join_adjacent_persons(text, sorted(merged + cues, key=lambda f: (f.start, f.end)))
     merged = persons_after_titles(sdoc, merged, rules)
-    merged = propagate_names(sdoc, acronyms_of_organizations(doc_text(sdoc), merged))
-    merged += find_quotes(doc_text(sdoc), sentences)
+    merged = propagate_names(sdoc, bracketed_abbreviations(text, merged))
+    merged = strip_honorifics(text, state_names(text, merged), rules.honorific_lower)
+    merged += find_quotes(text, sentences)
     return _no_sentence_crossing(sorted(merged, key=lambda f: (f.start, -f.end)), sentences)

@@ -9,6 +9,7 @@ by several patterns is kept once.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +28,9 @@ for _name, _default in (("warta_quote_start", False), ("warta_quote_end", False)
         Token.set_extension(_name, default=_default)
 SYMMETRIC = {"bertemu"}
 BLOCKER_WINDOW = 3
+# CLICK-ID joined paragraphs with commas (`...tersebut.,"Kami ...`, `... imbuhnya.,Kelompok ...`):
+# a sentence end the sentence splitter does not see; the joining commas belong to no sentence.
+PARAGRAPH_JOIN = re.compile(r'(?<=[.!?])(["”\')]?)(,+)(?=\s*["“]?[A-Z0-9])')
 
 
 class RelationMatch(NamedTuple):
@@ -52,6 +56,10 @@ class PatternEntry:
     example: str
     reject_after: frozenset[str] = frozenset()
     reject_after_entity: frozenset[str] = frozenset()
+    blocker_window: int = BLOCKER_WINDOW
+    coordinate: bool = False
+    not_blockers: frozenset[str] = frozenset()  # `tak berawak` is no negation
+    not_person_words: frozenset[str] = frozenset()  # a "person" with `Kantor`, `Dinas` in it is a body
 
 
 def _expand(value: Any, sets: dict[str, list[str]]) -> Any:
@@ -80,8 +88,10 @@ def _expand(value: Any, sets: dict[str, list[str]]) -> Any:
 @lru_cache(maxsize=4)
 def load_patterns(path: str) -> tuple[PatternEntry, ...]:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    not_blockers = frozenset(w.lower() for w in data.get("not_blockers", []))
+    not_person = frozenset(w.lower() for w in data.get("not_person_words", []))
     sets = dict(data.get("verb_sets", {}))
-    for key in ("negation_and_plans", "honorifics", "person_words"):
+    for key in ("negation_and_plans", "honorifics", "person_words", "accusations"):
         sets[key] = data.get(key, [])
     entries = []
     for raw in data["patterns"]:
@@ -90,7 +100,9 @@ def load_patterns(path: str) -> tuple[PatternEntry, ...]:
                                     _expand(copy.deepcopy(raw["pattern"]), sets), raw["head"], raw["tail"],
                                     frozenset(w.lower() for w in blockers), raw.get("example", ""),
                                     frozenset(w.lower() for w in raw.get("reject_after", [])),
-                                    frozenset(raw.get("reject_after_entity", []))))
+                                    frozenset(raw.get("reject_after_entity", [])),
+                                    int(raw.get("blocker_window", BLOCKER_WINDOW)), bool(raw.get("coordinate", False)),
+                                    not_blockers, not_person))
     return tuple(entries)
 
 
@@ -144,7 +156,8 @@ def _quote_at(sdoc: Doc, entities: list[dict], token_i: int, edge: str) -> Optio
 
 
 def _pick(sdoc: Doc, entities: list[dict], owner: list[Optional[int]], start: int, end: int,
-          role: dict) -> Optional[int]:
+          role: dict) -> list[int]:
+    """The entities of the match that fill a role (one, or all of a list with `pick: all`)."""
     labels = set(role.get("label", []))
     if labels == {"QUOTE"}:
         edge_tokens = [i for i in range(start, end)
@@ -160,11 +173,57 @@ def _pick(sdoc: Doc, entities: list[dict], owner: list[Optional[int]], start: in
             k = owner[i]
             if k is not None and entities[k]["label"] in labels and k not in cands:
                 cands.append(k)
+    if role.get("not_after"):  # `ujar JPU KPK`: a body after a title is an unnamed speaker's, not the speaker
+        cands = [k for k in cands if entities[k]["label"] == "PER"
+                 or not _entity_before(sdoc, owner, entities, k, set(role["not_after"]))]
     preferred = [k for k in cands if entities[k]["label"] in set(role.get("prefer", []))]
     cands = preferred or cands
     if not cands:
-        return None
-    return cands[-1] if role.get("pick") == "last" else cands[0]
+        return []
+    if role.get("pick") == "all":  # lists: `dua Wakil Ketua KPK Saut Situmorang dan Laode M Syarif`
+        return cands
+    return [cands[-1] if role.get("pick") == "last" else cands[0]]
+
+
+COORDINATORS = {",", "dan", "serta", "maupun"}
+
+
+def _coordinated(sdoc: Doc, owner: list[Optional[int]], entities: list[dict], k: int) -> list[int]:
+    """Entities coordinated with entity k after it (`ISIS dan Jabhat al-Nusra`; `Menteri Pertahanan
+    Iran Mohammad Javad Zarif dan Menteri Pertahanan Suriah Walid Muallem`): same label, joined by
+    `,`/`dan`/`serta`, a person's title chain skipped."""
+    span = sdoc.char_span(entities[k]["start"], entities[k]["end"], alignment_mode="expand")
+    if span is None:
+        return []
+    label, out, i = entities[k]["label"], [], span.end
+    while i < len(sdoc):
+        j = i
+        while j < len(sdoc) and sdoc[j].lower_ in COORDINATORS and owner[j] is None:
+            j += 1
+        if j == i:
+            break
+        if label == "PER":  # skip `Menteri Pertahanan Suriah` before the next person
+            while j < len(sdoc) and owner[j] is not None and entities[owner[j]]["label"] in ("TITLE", "LOC", "ORG"):
+                j += 1
+            if j < len(sdoc) and sdoc[j].text == ",":
+                j += 1
+        if j >= len(sdoc) or owner[j] is None or entities[owner[j]]["label"] != label:
+            break
+        nxt = owner[j]
+        out.append(nxt)
+        while j < len(sdoc) and owner[j] == nxt:
+            j += 1
+        i = j
+    return out
+
+
+def _entity_before(sdoc: Doc, owner: list[Optional[int]], entities: list[dict], k: int, labels: set[str]) -> bool:
+    """Is the token right before entity k inside an entity with one of `labels`?"""
+    span = sdoc.char_span(entities[k]["start"], entities[k]["end"], alignment_mode="expand")
+    if span is None or span.start == 0:
+        return False
+    j = owner[span.start - 1]
+    return j is not None and entities[j]["label"] in labels
 
 
 def _sentence_of(sentences: list[dict], char: int) -> Optional[int]:
@@ -174,21 +233,27 @@ def _sentence_of(sentences: list[dict], char: int) -> Optional[int]:
     return None
 
 
-def _blocked(sdoc: Doc, owner: list[Optional[int]], start: int, end: int, blockers: frozenset[str]) -> bool:
+def _blocked(sdoc: Doc, owner: list[Optional[int]], start: int, end: int, blockers: frozenset[str],
+             before: int = BLOCKER_WINDOW, not_blockers: frozenset[str] = frozenset()) -> bool:
+    """A blocker word (negation, plan, accusation) in the match or in the `before` tokens before it."""
     if not blockers:
         return False
-    window = sdoc[max(0, start - BLOCKER_WINDOW):end]
-    return any(t.lower_ in blockers and owner[t.i] is None for t in window)
+    window = sdoc[max(0, start - before):end]
+    return any(t.lower_ in blockers and owner[t.i] is None
+               and not (t.i + 1 < len(sdoc) and f"{t.lower_} {sdoc[t.i + 1].lower_}" in not_blockers)
+               for t in window)
 
 
-def _sole_person(entities: list[dict], sentences: list[dict], char: int) -> Optional[int]:
-    """The one person named in the sentence outside quotes (for `..., katanya`)."""
+def _sole_person(entities: list[dict], sentences: list[dict], char: int, label: str = "PER") -> Optional[int]:
+    """The one person (or `label` entity) named in the sentence outside quotes and before `char`
+    (for `Menurut X, "...," jelasnya`, `X mengatakan ia bertemu Y`, `Houthi ... kelompok itu
+    menyerang Y`); a name after the cue is not meant, two different names are ambiguous."""
     si = _sentence_of(sentences, char)
     if si is None:
         return None
     s = sentences[si]
     quotes = [e for e in entities if e["label"] == "QUOTE"]
-    people = [k for k, e in enumerate(entities) if e["label"] == "PER" and s["start"] <= e["start"] < s["end"]
+    people = [k for k, e in enumerate(entities) if e["label"] == label and s["start"] <= e["start"] < char
               and not any(q["start"] <= e["start"] < q["end"] for q in quotes)]
     names = {entities[k]["text"] for k in people}
     return people[0] if len(names) == 1 else None
@@ -211,35 +276,55 @@ def quote_region(entities: list[dict], text: str, q: int) -> list[int]:
     return sorted(region, key=lambda k: entities[k]["start"])
 
 
+def relation_sentences(text: str, sentences: list[dict]) -> list[dict]:
+    """The sentences, also cut where comma-joined paragraphs meet (see PARAGRAPH_JOIN)."""
+    out = []
+    for s in sentences:
+        start = s["start"]
+        for m in PARAGRAPH_JOIN.finditer(text, s["start"], s["end"]):
+            out.append({"start": start, "end": m.start(2)})
+            start = m.end(2)
+        out.append({"start": start, "end": s["end"]})
+    return [s for s in out if s["end"] > s["start"]]
+
+
 def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
                    matchers: RelationMatchers) -> Iterator[RelationMatch]:
     """Every relation every pattern finds (duplicates included; see `merge_relations`)."""
+    sentences = relation_sentences(doc_text(sdoc), sentences)
     owner = mark_entities(sdoc, entities)
     hits: list[tuple[PatternEntry, int, int, Optional[int], Optional[int]]] = []
     for match_id, start, end in matchers.matcher(sdoc):
         entry = matchers.entries[int(sdoc.vocab.strings[match_id])]
-        if _blocked(sdoc, owner, start, end, entry.blockers):
+        if _blocked(sdoc, owner, start, end, entry.blockers, entry.blocker_window, entry.not_blockers):
             continue
         if end < len(sdoc) and (sdoc[end].lower_ in entry.reject_after
                                 or sdoc[end].ent_type_ in entry.reject_after_entity):
             continue
-        if entry.head.get("resolve") == "sole_person_in_sentence":
-            head = _sole_person(entities, sentences, sdoc[start].idx)
+        if entry.head.get("resolve") in ("sole_person_in_sentence", "sole_org_in_sentence"):
+            label = "ORG" if entry.head["resolve"] == "sole_org_in_sentence" else "PER"
+            sole = _sole_person(entities, sentences, sdoc[start].idx, label)
+            heads = [] if sole is None else [sole]
         else:
-            head = _pick(sdoc, entities, owner, start, end, entry.head)
-        tail = _pick(sdoc, entities, owner, start, end, entry.tail)
-        hits.append((entry, start, end, head, tail))
+            heads = _pick(sdoc, entities, owner, start, end, entry.head)
+        tails = _pick(sdoc, entities, owner, start, end, entry.tail)
+        if entry.coordinate:
+            tails = tails + [c for t in tails for c in _coordinated(sdoc, owner, entities, t) if c not in tails]
+        hits += [(entry, start, end, h, t) for h in heads for t in tails]
     dep_matches = matchers.dep_matcher(sdoc) if sdoc.has_annotation("DEP") else []
     for match_id, token_ids in dep_matches:
         entry = matchers.entries[int(sdoc.vocab.strings[match_id])]
         nodes = {spec["RIGHT_ID"]: tid for spec, tid in zip(entry.pattern, token_ids)}
         start, end = min(token_ids), max(token_ids) + 1
-        if _blocked(sdoc, owner, start, end, entry.blockers):
+        if _blocked(sdoc, owner, start, end, entry.blockers, entry.blocker_window, entry.not_blockers):
             continue
         hits.append((entry, start, end, owner[nodes[entry.head["node"]]], owner[nodes[entry.tail["node"]]]))
     for entry, start, end, head, tail in hits:
         if head is None or tail is None or head == tail:
             continue
+        if entities[head]["label"] == "PER" and entry.not_person_words \
+                and any(w.lower() in entry.not_person_words for w in entities[head]["text"].split()):
+            continue  # `Kantor Kemenag` tagged PER is no person
         ev_start, ev_end = sdoc[start].idx, sdoc[end - 1].idx + len(sdoc[end - 1].text)
         tails = [tail]
         if entities[tail]["label"] == "QUOTE":

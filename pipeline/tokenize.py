@@ -47,13 +47,16 @@ def news_tokenizer(nlp: Language, abbreviations: Iterable[str]) -> Tokenizer:
     # letters/letters still splits on a slash (REUTERS/Ahmad), not on a hyphen
     infixes.append(r"(?<=[A-Za-z\u00C0-\u024F])/(?=[A-Za-z\u00C0-\u024F])")
     infixes.append(r"-{2,}|—|–")  # dash runs inside a word: DAMASKUS---Presiden
+    # CLICK-ID joins paragraphs with commas: `KPK.,Dalam`, `itu.,"Kami` -> KPK . , Dalam
+    infixes.append(r"(?<=[A-Za-z0-9\u00C0-\u024F])\.(?=,)|(?<=[.!?\"\u201d]),+(?=[\"\u201cA-Za-z0-9])|(?<=[.!?\"\u201d],)[\"\u201c](?=[A-Za-z0-9])")
     suffixes = [r"-{2,}"] + list(nlp.Defaults.suffixes)
+    prefixes = [r",+"] + list(nlp.Defaults.prefixes)
     rules = dict(nlp.Defaults.tokenizer_exceptions)
     for abbr in abbreviations:  # spaCy splits trailing punctuation first, so "dll.," works too
         rules[abbr] = [{ORTH: abbr}]
     return Tokenizer(
         nlp.vocab, rules=rules,
-        prefix_search=compile_prefix_regex(nlp.Defaults.prefixes).search,
+        prefix_search=compile_prefix_regex(prefixes).search,
         suffix_search=compile_suffix_regex(suffixes).search,
         infix_finditer=compile_infix_regex(infixes).finditer,
         token_match=nlp.Defaults.token_match,

@@ -19,7 +19,8 @@ SEED_ENTITIES = {
     "001_8422f640debfe730": {
         ("PER", "Vladimir Putin"), ("PER", "Bashar al-Assad"), ("PER", "Francois Hollande"), ("LOC", "Rusia"),
         ("LOC", "Suriah"), ("LOC", "Moskow"), ("ORG", "ISIS"), ("DATE", "21 Desember"),
-        ("TITLE", "Menteri Pertahanan"), ("TITLE", "Presiden"), ("TITLE", "Juru Bicara Kementerian Pertahanan"),
+        ("TITLE", "Menteri Pertahanan"), ("TITLE", "Presiden"),
+        ("TITLE", "Juru Bicara"), ("ORG", "Kementerian Pertahanan"),  # v2: the title stops at the body
     },
     "002_f1bf446077a8f2d3": {
         ("PER", "Sergey Lavrov"), ("PER", "John Kerry"), ("PER", "Kerry"), ("PER", "Vladimir Putin"),

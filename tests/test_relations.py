@@ -7,7 +7,7 @@ import yaml
 
 from pipeline.config import load_config
 from pipeline.document import RecordContext
-from pipeline.relations import RelationMatch, load_patterns, merge_relations
+from pipeline.relations import RelationMatch, find_relations, load_patterns, merge_relations
 from pipeline.serialize import to_record
 
 PATTERNS_PATH = load_config()["relations"]["patterns"]
@@ -21,33 +21,54 @@ def rules_only():
     return pipeline.load({"pipeline": {"model": None}, "clean": {"enabled": False}})
 
 
-def annotate(annotator, text, names=(), parsed=False):
-    """Run the pipeline up to the entities, add the given names as PER, then run relations."""
+def annotate(annotator, text, names=(), parsed=False, orgs=()):
+    """Run the pipeline up to the entities, add the given names as PER (and `orgs` as ORG), then
+    run relations."""
     nlp = annotator.nlp
     with nlp.select_pipes(disable=["warta_stemmer", "warta_relations"]):
         sdoc = nlp(text)
     ents = list(sdoc.ents)
-    for name in names:
-        start = 0
-        while (i := text.find(name, start)) != -1:
-            start = i + len(name)
-            ents = [e for e in ents if e.end_char <= i or e.start_char >= i + len(name)]
-            span = sdoc.char_span(i, i + len(name), label="PER")
-            span._.warta_source = "model"
-            ents.append(span)
+    for label, given in (("PER", names), ("ORG", orgs)):
+        for name in given:
+            start = 0
+            while (i := text.find(name, start)) != -1:
+                start = i + len(name)
+                ents = [e for e in ents if e.end_char <= i or e.start_char >= i + len(name)]
+                span = sdoc.char_span(i, i + len(name), label=label)
+                span._.warta_source = "model"
+                ents.append(span)
     sdoc.set_ents(sorted(ents, key=lambda e: e.start), default="outside")
     nlp.get_pipe("warta_relations")(sdoc)
     record = to_record(sdoc, RecordContext("t", "t", text), annotator.info, annotator.output)
     by_id = {e["id"]: e for e in record["entities"]}
-    return SimpleNamespace(**record), [(r["label"], by_id[r["head"]]["text"], by_id[r["tail"]]["text"], r["rule"])
-                                       for r in record["relations"]]
+    doc = SimpleNamespace(**record, spacy_doc=sdoc)
+    return doc, [(r["label"], by_id[r["head"]]["text"], by_id[r["tail"]]["text"], r["rule"])
+                 for r in record["relations"]]
+
+
+def every_match(annotator, text, names=(), orgs=()):
+    """What every pattern finds before duplicates are merged: (label, head, tail, pattern)."""
+    doc, _ = annotate(annotator, text, names, orgs=orgs)
+    matchers = annotator.nlp.get_pipe("warta_relations").matchers
+    return [(r.label, doc.entities[r.head]["text"], doc.entities[r.tail]["text"], r.rule)
+            for r in find_relations(doc.spacy_doc, doc.entities, doc.sentences, matchers)]
 
 
 @pytest.mark.parametrize("entry", [e for e in ENTRIES if e.get("type", "token") == "token"],
                          ids=lambda e: f"{e['name']}-{e['label']}")
 def test_every_token_pattern_matches_its_example(rules_only, entry):
-    _, rels = annotate(rules_only, entry["example"], entry.get("names", []))
+    rels = every_match(rules_only, entry["example"], entry.get("names", []), orgs=entry.get("orgs", []))
     assert any(r[0] == entry["label"] and r[3] == entry["name"] for r in rels), rels
+
+
+COUNTERS = [(e, c) for e in ENTRIES for c in e.get("counter", [])]
+
+
+@pytest.mark.parametrize("entry,text", COUNTERS, ids=[f"{e['name']}-{e['label']}-{k}" for k, (e, _) in enumerate(COUNTERS)])
+def test_no_pattern_matches_its_counter_examples(rules_only, entry, text):
+    """Negated, planned, hypothetical, accused or unnamed cases listed with the pattern give nothing."""
+    rels = every_match(rules_only, text, entry.get("names", []), orgs=entry.get("orgs", []))
+    assert not [r for r in rels if r[0] == entry["label"] and r[3] == entry["name"]], rels
 
 
 @pytest.mark.parametrize("entry", [e for e in ENTRIES if e.get("type") == "dependency"],
@@ -55,8 +76,8 @@ def test_every_token_pattern_matches_its_example(rules_only, entry):
 def test_every_dependency_pattern_matches_its_example(annotator, entry):
     if "parser" not in annotator.nlp.pipe_names:
         pytest.skip("the shipped model has no parser")
-    _, rels = annotate(annotator, entry["example"], entry.get("names", []))
-    assert any(r[0] == entry["label"] for r in rels), rels
+    rels = every_match(annotator, entry["example"], entry.get("names", []), orgs=entry.get("orgs", []))
+    assert any(r[0] == entry["label"] and r[3] == entry["name"] for r in rels), rels
 
 
 def test_title_chain_gives_office_and_country(rules_only):
@@ -150,3 +171,174 @@ def test_a_new_relation_type_needs_only_a_file_entry(tmp_path):
     annot = pipeline.load({"pipeline": {"model": None}, "clean": {"enabled": False}, "relations": {"patterns": str(path)}})
     _, rels = annotate(annot, "Jokowi menerima delegasi Jepang di Istana.", ["Jokowi"])
     assert ("menerima_delegasi", "Jokowi", "Jepang", "delegation_visit") in rels
+
+
+# ---- ANNOTATION.md v2 cases
+
+
+def facts(rels):
+    return {r[:3] for r in rels}
+
+
+def test_list_under_one_title_gives_every_person_the_relations(rules_only):
+    _, rels = annotate(rules_only, "Taufiequrachman Ruki bersama dua Wakil Ketua KPK Johan Budi dan Indriyanto Seno Adji "
+                                   "menemui wartawan.", ["Taufiequrachman Ruki", "Johan Budi", "Indriyanto Seno Adji"])
+    assert facts(rels) >= {("jabatan", "Johan Budi", "Wakil Ketua"), ("jabatan", "Indriyanto Seno Adji", "Wakil Ketua"),
+                           ("afiliasi", "Johan Budi", "KPK"), ("afiliasi", "Indriyanto Seno Adji", "KPK")}
+    assert ("jabatan", "Taufiequrachman Ruki", "Wakil Ketua") not in facts(rels)
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Vladimir Putin, Presiden Rusia, berbicara di Moskow.", "Vladimir Putin"),      # name, title
+    ("Presiden Rusia, Vladimir Putin, berbicara di Moskow.", "Vladimir Putin"),      # title, name
+    ("Putin (Presiden Rusia) berbicara di Moskow.", "Putin"),                         # bracketed title
+])
+def test_apposition_in_both_orders(rules_only, text, name):
+    _, rels = annotate(rules_only, text, [name])
+    assert facts(rels) >= {("jabatan", name, "Presiden"), ("afiliasi", name, "Rusia")}
+
+
+def test_apposition_followed_by_another_title_chain_is_a_list(rules_only):
+    _, rels = annotate(rules_only, "Ketua DPRD Banten Asep Rahmat, Sekretaris DPRD Banten Deni Sukma menerima tamu.",
+                       ["Asep Rahmat", "Deni Sukma"])
+    assert ("jabatan", "Asep Rahmat", "Sekretaris") not in facts(rels)
+    assert ("jabatan", "Deni Sukma", "Sekretaris") in facts(rels)
+
+
+@pytest.mark.parametrize("text,title", [
+    ("Airlangga, yang juga Menteri Perindustrian, memberi sambutan.", "Menteri Perindustrian"),
+    ("Airlangga yang menjabat sebagai Menteri Perindustrian memberi sambutan.", "Menteri Perindustrian"),
+    ("Airlangga merupakan Menteri Perindustrian di kabinet itu.", "Menteri Perindustrian"),
+])
+def test_relative_and_copular_statements(rules_only, text, title):
+    _, rels = annotate(rules_only, text, ["Airlangga"])
+    assert ("jabatan", "Airlangga", title) in facts(rels)
+
+
+@pytest.mark.parametrize("text", [
+    "Hasan memberikan uang itu agar dijadikan Kepala Kantor Imigrasi Kota Malang.",
+    "Prabowo akan menjadi Presiden jika menang.",
+    "Gibran masuk sebagai calon Wali Kota Solo.",
+])
+def test_offices_sought_or_to_come_give_no_jabatan(rules_only, text):
+    _, rels = annotate(rules_only, text, ["Hasan", "Prabowo", "Gibran"])
+    assert not [r for r in rels if r[0] == "jabatan"]
+
+
+@pytest.mark.parametrize("text,title", [
+    ("Menko Kesra Agung Laksono membuka acara itu.", "Menko Kesra"),
+    ("Wasekjen PKB Daniel Johan membenarkan kabar itu.", "Wasekjen"),
+    ("Menteri Luar Negeri (Menlu) Retno Marsudi menerima tamu.", "Menteri Luar Negeri (Menlu)"),
+])
+def test_abbreviated_titles(rules_only, text, title):
+    name = {"Menko Kesra": "Agung Laksono", "Wasekjen": "Daniel Johan"}.get(title, "Retno Marsudi")
+    _, rels = annotate(rules_only, text, [name])
+    assert ("jabatan", name, title) in facts(rels)
+
+
+def test_bracketed_name_is_the_affiliation(rules_only):
+    _, rels = annotate(rules_only, "Ketua Komisi Pemberantasan Korupsi (KPK), Agus Rahardjo, mengatakan itu.",
+                       ["Agus Rahardjo"])
+    assert facts(rels) >= {("jabatan", "Agus Rahardjo", "Ketua"),
+                           ("afiliasi", "Agus Rahardjo", "Komisi Pemberantasan Korupsi (KPK)")}
+
+
+@pytest.mark.parametrize("text", [
+    "Lavrov bertemu Kerry di Jenewa.",
+    "Lavrov bertemu dengan Kerry di Jenewa.",
+    "Lavrov menemui Kerry di Jenewa.",
+    "Lavrov menyambut Kerry di Moskow.",
+    "Lavrov menerima Kerry di Moskow.",
+    "Lavrov diterima oleh Kerry di Washington.",
+    "Lavrov berbicara dengan Kerry melalui telepon.",
+    "Lavrov bertelepon dengan Kerry pada Senin.",
+    "Lavrov mengunjungi Kerry di Washington.",
+    "Lavrov menggelar pertemuan dengan Kerry di Jenewa.",
+    "Lavrov melakukan pembicaraan dengan Kerry di Jenewa.",
+    "Lavrov menggelar rapat tertutup dengan Kerry di Jenewa.",
+    "Lavrov dan Kerry bertemu di Jenewa.",
+    "Ini merupakan percakapan telepon ketiga antara Lavrov dan Kerry.",
+])
+def test_each_meeting_cue(rules_only, text):
+    _, rels = annotate(rules_only, text, ["Lavrov", "Kerry"])
+    assert {tuple(sorted(r[1:3])) for r in rels if r[0] == "bertemu"} == {("Kerry", "Lavrov")}, rels
+
+
+@pytest.mark.parametrize("text,place", [
+    ("Pompeo melakukan kunjungan ke Arab Saudi pekan ini.", "Arab Saudi"),
+    ("Pompeo melakukan lawatan ke Afganistan pekan ini.", "Afganistan"),
+    ("Pompeo, yang berkunjung ke Arab Saudi, menyebut serangan itu aksi perang.", "Arab Saudi"),
+])
+def test_visits_to_a_country(rules_only, text, place):
+    _, rels = annotate(rules_only, text, ["Pompeo"])
+    assert ("bertemu", "Pompeo", place) in facts(rels) or ("bertemu", place, "Pompeo") in facts(rels)
+
+
+def test_coordinated_meeting_partners(rules_only):
+    text = ("Lavrov berbicara menyusul pembicaraan di Moskow dengan Menteri Pertahanan Iran Mohammad Javad Zarif "
+            "dan Menteri Pertahanan Suriah Walid Muallem.")
+    _, rels = annotate(rules_only, text, ["Lavrov", "Mohammad Javad Zarif", "Walid Muallem"])
+    partners = {r[2] for r in rels if r[0] == "bertemu" and r[1] == "Lavrov"}
+    assert partners == {"Mohammad Javad Zarif", "Walid Muallem"}
+
+
+@pytest.mark.parametrize("text", [
+    "Lavrov tidak bertemu Kerry di Jenewa.",
+    "Lavrov akan bertemu Kerry di Jenewa pekan depan.",
+    "Lavrov berencana bertemu Kerry di Jenewa.",
+    "Lavrov siap bertemu dengan Kerry tanpa syarat.",
+    "Lavrov dan Kerry bisa bertemu di sela-sela sidang PBB.",
+    "Jika diundang, Lavrov bersedia bertemu Kerry.",
+    "Lavrov membantah bertemu Kerry di Jenewa.",
+    "Lavrov menyambut baik usulan Kerry soal gencatan senjata.",   # welcomed, not met
+])
+def test_negated_planned_or_hypothetical_meetings(rules_only, text):
+    _, rels = annotate(rules_only, text, ["Lavrov", "Kerry"])
+    assert not [r for r in rels if r[0] == "bertemu"], rels
+
+
+@pytest.mark.parametrize("text,tail", [
+    ("Rusia menyerang ISIS di dekat Palmyra.", "ISIS"),
+    ("Pesawat Rusia kembali menggempur ISIS di Raqqa.", "ISIS"),
+    ("Rusia mengebom markas ISIS di Raqqa.", "ISIS"),
+    ("Rusia menggelar serangan udara terhadap fasilitas ISIS di Suriah.", "ISIS"),
+    ("Rusia melancarkan serangan terhadap ISIS sejak September.", "ISIS"),
+    ("Serangan pesawat-pesawat Rusia menghantam markas ISIS di Raqqa.", "ISIS"),
+])
+def test_each_attack_cue(rules_only, text, tail):
+    _, rels = annotate(rules_only, text, [])
+    assert ("menyerang", "Rusia", tail) in facts(rels), rels
+
+
+def test_attack_on_coordinated_targets(rules_only):
+    _, rels = annotate(rules_only, "Rusia menggelar serangan udara terhadap fasilitas ISIS dan Jabhat al-Nusra di Suriah.", [],
+                       orgs=["Jabhat al-Nusra"])
+    assert {r[2] for r in rels if r[0] == "menyerang"} == {"ISIS", "Jabhat al-Nusra"}
+
+
+@pytest.mark.parametrize("text", [
+    "Rusia tidak menyerang ISIS di Palmyra.",
+    "Rusia akan menyerang ISIS pekan depan.",
+    "Rusia berencana melancarkan serangan terhadap ISIS.",
+    "Amerika Serikat menuduh Rusia menyerang ISIS di Palmyra.",
+    "Jika diserang, Rusia siap menggempur ISIS.",
+    "Rusia melancarkan serangan terhadap ladang minyak di Suriah.",   # a place after `di` is no target
+])
+def test_negated_planned_accused_or_placed_attacks(rules_only, text):
+    _, rels = annotate(rules_only, text, [])
+    assert not [r for r in rels if r[0] == "menyerang"], rels
+
+
+def test_unnamed_speaker_of_a_body_gets_no_statement(rules_only):
+    _, rels = annotate(rules_only, '"Terdakwa pun menyanggupi permintaan itu," ujar JPU KPK.', [])
+    assert not [r for r in rels if r[0] == "pernyataan"]
+
+
+def test_statement_written_on_twitter(rules_only):
+    _, rels = annotate(rules_only, '"Kami tidak akan mundur sedikit pun," tulis Pompeo di Twitter.', ["Pompeo"])
+    assert ("pernyataan", "Pompeo", "Kami tidak akan mundur sedikit pun") in facts(rels)
+
+
+def test_a_body_mistagged_as_person_gets_no_relation(rules_only):
+    _, rels = annotate(rules_only, "Kepala Kantor Imigrasi Malang hadir dalam rapat itu.", ["Kantor Imigrasi Malang"])
+    assert not [r for r in rels if r[1] == "Kantor Imigrasi Malang"], rels

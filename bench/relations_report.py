@@ -1,0 +1,208 @@
+"""Relations on relations-dev: fact-level scores (whole set, tuning part, untouched part) and a
+per-pattern report (how often each pattern fires, its precision, examples).
+
+Usage: python bench/relations_report.py [--data ../shared/data] [--pred PRED.jsonl] [--errors N]
+       [--part tune|held|all] [--patterns] [--json FILE]
+
+Without --pred the pipeline annotates the texts of relations-dev.jsonl with cleaning off (the
+same as `warta annotate --no-clean` on them). The split is by publisher: patterns and lexicons
+were tuned on the TUNE publishers only; the other publishers (and the idhoax texts, whose site
+is not recorded) were not looked at while tuning, and their score is the one to quote.
+Facts are scored as the reference scorer does: label + normalised head text + tail text per
+document (`bertemu` unordered), each fact once per document.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import unicodedata
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Iterable
+
+TUNE_PUBLISHERS = {"sindonews.com", "okezone.com"}
+LABELS = ["jabatan", "afiliasi", "pernyataan", "bertemu", "menyerang"]
+SYMMETRIC = {"bertemu"}
+
+
+def part_of(record: dict) -> str:
+    """`tune` for the publishers the patterns were developed on, `held` for the rest."""
+    return "tune" if (record.get("meta") or {}).get("publisher") in TUNE_PUBLISHERS else "held"
+
+
+def _strip_char(ch: str) -> bool:
+    return ch.isspace() or unicodedata.category(ch)[0] in ("P", "S") and ch not in "%$"
+
+
+def norm(s: str) -> str:
+    """Lower case, whitespace collapsed, surrounding punctuation stripped (as the reference scorer)."""
+    s = re.sub(r"\s+", " ", (s or "").lower()).strip()
+    i, j = 0, len(s)
+    while i < j and _strip_char(s[i]):
+        i += 1
+    while j > i and _strip_char(s[j - 1]):
+        j -= 1
+    return s[i:j]
+
+
+def fact(label: str, head: str, tail: str) -> tuple[str, str, str]:
+    h, t = norm(head), norm(tail)
+    if label in SYMMETRIC:
+        h, t = sorted((h, t))
+    return label, h, t
+
+
+def facts_of(doc: dict) -> dict[tuple, list[dict]]:
+    """fact -> the relations (with their entities resolved) that state it."""
+    ents = {e["id"]: e for e in doc.get("entities", [])}
+    out: dict[tuple, list[dict]] = defaultdict(list)
+    for r in doc.get("relations", []):
+        h, t = ents.get(r["head"]), ents.get(r["tail"])
+        if h is None or t is None:
+            continue
+        out[fact(r["label"], h["text"], t["text"])].append(dict(r, head_ent=h, tail_ent=t))
+    return out
+
+
+def prf(tp: int, npred: int, ngold: int) -> tuple[float, float, float]:
+    p = tp / npred if npred else 0.0
+    r = tp / ngold if ngold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def score(gold: Iterable[dict], pred: dict[str, dict]) -> dict[str, dict]:
+    """Per label and micro: gold, P, R, F1 at fact level."""
+    c: Counter = Counter()
+    for g in gold:
+        gf, pf = set(facts_of(g)), set(facts_of(pred.get(g["id"], {})))
+        for f in gf | pf:
+            c[(f[0], "tp")] += f in gf and f in pf
+            c[(f[0], "gold")] += f in gf
+            c[(f[0], "pred")] += f in pf
+    out = {}
+    for lab in LABELS:
+        p, r, f1 = prf(c[(lab, "tp")], c[(lab, "pred")], c[(lab, "gold")])
+        out[lab] = {"gold": c[(lab, "gold")], "p": p, "r": r, "f1": f1}
+    tot = [sum(c[(lab, k)] for lab in LABELS) for k in ("tp", "pred", "gold")]
+    p, r, f1 = prf(*tot)
+    out["micro"] = {"gold": tot[2], "p": p, "r": r, "f1": f1}
+    return out
+
+
+def sentence_of(doc: dict, char: int) -> str:
+    for s in doc.get("sentences", []):
+        if s["start"] <= char < s["end"]:
+            return doc["text"][s["start"]:s["end"]].replace("\n", " ")
+    return ""
+
+
+def pattern_report(gold: Iterable[dict], pred: dict[str, dict]) -> list[dict]:
+    """For each pattern and label: facts it states (once per document), how many are in the gold,
+    examples of each kind. A fact found by several patterns counts for each of them."""
+    rows: dict[tuple[str, str], dict] = {}
+    for g in gold:
+        gf = set(facts_of(g))
+        p = pred.get(g["id"], {})
+        for f, rels in facts_of(p).items():
+            for rule in {r["rule"] for r in rels}:
+                row = rows.setdefault((rule, f[0]), {"pattern": rule, "label": f[0], "fires": 0, "correct": 0,
+                                                     "right": [], "wrong": []})
+                row["fires"] += 1
+                ok = f in gf
+                row["correct"] += ok
+                r = next(r for r in rels if r["rule"] == rule)
+                context = sentence_of(p, r["head_ent"]["start"])[:160]
+                ex = f"{r['head_ent']['text']} -> {r['tail_ent']['text']}  | {context}"
+                (row["right"] if ok else row["wrong"]).append(ex)
+    for row in rows.values():
+        row["precision"] = row["correct"] / row["fires"] if row["fires"] else 0.0
+    return sorted(rows.values(), key=lambda r: (r["label"], -r["fires"]))
+
+
+def errors(gold: Iterable[dict], pred: dict[str, dict], n: int) -> list[str]:
+    out = []
+    for g in gold:
+        gf, p = facts_of(g), pred.get(g["id"], {})
+        pf = facts_of(p)
+        for f in sorted(set(gf) - set(pf)):
+            r = gf[f][0]
+            out.append(f"MISS {g['id']} {f[0]}: {r['head_ent']['text']} -> {r['tail_ent']['text']}\n    "
+                       f"{sentence_of(g, r['head_ent']['start'])[:300]}")
+        for f in sorted(set(pf) - set(gf)):
+            r = pf[f][0]
+            out.append(f"FP   {g['id']} {f[0]} [{r['rule']}]: {r['head_ent']['text']} -> {r['tail_ent']['text']}\n    "
+                       f"{sentence_of(p, r['head_ent']['start'])[:300]}")
+    return out[:n]
+
+
+def annotate_dev(gold: list[dict], config: dict | None = None) -> dict[str, dict]:
+    """Annotate the gold texts with cleaning off (as `warta annotate --no-clean`)."""
+    import pipeline
+
+    nlp = pipeline.load({"clean": {"enabled": False}, **(config or {})})
+    return {d["id"]: d for d in nlp.pipe([{"id": g["id"], "text": g["text"]} for g in gold])}
+
+
+def table(name: str, sc: dict[str, dict]) -> str:
+    lines = [f"{name}", "| label | gold | P | R | F1 |", "|---|---|---|---|---|"]
+    for lab in LABELS + ["micro"]:
+        s = sc[lab]
+        lines.append(f"| {lab} | {s['gold']} | {s['p']:.3f} | {s['r']:.3f} | {s['f1']:.3f} |")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default=os.environ.get("WARTA_DATA", "../shared/data"))
+    ap.add_argument("--pred", help="predictions JSONL (default: annotate now)")
+    ap.add_argument("--save", help="write the predictions to this JSONL")
+    ap.add_argument("--errors", type=int, default=0, help="print N misses and false positives")
+    ap.add_argument("--part", choices=["tune", "held", "all"], default="tune", help="part for --errors/--patterns")
+    ap.add_argument("--patterns", action="store_true", help="per-pattern report")
+    ap.add_argument("--json", help="write scores and the pattern report as JSON")
+    a = ap.parse_args(argv)
+    path = Path(a.data) / "relations-dev" / "relations-dev.jsonl"
+    if not path.exists():
+        print(f"relations_report: no {path}", file=sys.stderr)
+        return 2
+    gold = [json.loads(ln) for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    if a.pred:
+        pred = {d["id"]: d for d in map(json.loads, Path(a.pred).read_text(encoding="utf-8").splitlines()) if d}
+    else:
+        pred = annotate_dev(gold)
+    if a.save:
+        Path(a.save).write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in pred.values()),
+                                encoding="utf-8")
+    parts = {"all": gold, "tune": [g for g in gold if part_of(g) == "tune"],
+             "held": [g for g in gold if part_of(g) == "held"]}
+    scores = {k: score(v, pred) for k, v in parts.items()}
+    pubs = sorted(TUNE_PUBLISHERS)
+    print(table(f"## untouched part (publishers other than {', '.join(pubs)}; {len(parts['held'])} articles)",
+                scores["held"]))
+    print()
+    print(table(f"## whole relations-dev ({len(gold)} articles)", scores["all"]))
+    print()
+    print(table(f"## tuning part ({', '.join(pubs)}; {len(parts['tune'])} articles)", scores["tune"]))
+    report = pattern_report(parts[a.part], pred)
+    if a.patterns:
+        print(f"\n## patterns on the {a.part} part: fires (facts stated), precision, examples")
+        for row in report:
+            print(f"{row['label']:<11} {row['pattern']:<34} fires {row['fires']:>4}  precision {row['precision']:.2f}")
+            for ex in row["right"][:2]:
+                print(f"    + {ex}")
+            for ex in row["wrong"][:2]:
+                print(f"    - {ex}")
+    if a.errors:
+        print(f"\n## errors on the {a.part} part")
+        print("\n".join(errors(parts[a.part], pred, a.errors)))
+    if a.json:
+        Path(a.json).write_text(json.dumps({"scores": scores, "patterns": report}, ensure_ascii=False, indent=1),
+                                encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

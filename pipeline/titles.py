@@ -1,0 +1,251 @@
+"""TITLE spans from a grammar (`lang/id/title_grammar.yaml`, ANNOTATION.md v2 section 2).
+
+    title = qualifier* head (modifier | portfolio | unit | head | "(" abbreviation ")")*
+
+An office is composed from data: qualifiers (`Wakil`, `mantan`, `Plt`), heads (`Ketua`,
+`Menteri`, `Duta Besar`), abbreviated offices (`Menlu`, `Wasekjen`), modifiers (`Umum`,
+`Jenderal`, `terpilih`), internal units (`DPP`, `Dewan Pembina`, `Komisi III`) and, after a
+portfolio head, a portfolio of abstract nouns (`Luar Negeri`, `Komunikasi dan Informatika`).
+It stops where a named organization or place begins: a gazetteer name, an acronym that is no
+title or unit, or a body word (`Komisi`, `Badan`, `Kementerian`) that is not followed by
+another organization (if it is, the body word was an internal unit: `Direktur Departemen Asia
+Kedua Kementerian Luar Negeri Rusia`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Optional
+
+import yaml
+from spacy.tokens import Doc
+
+ROMAN = re.compile(r"^[IVXL]+$")
+MINISTER_ABBREVIATION = re.compile(r"^(Men|Wamen|Ka|Waka)[a-z]{3,}$")
+DEFAULT_PATH = Path(__file__).parent / "lang" / "id" / "title_grammar.yaml"
+
+
+def _phrases(words: list[str]) -> dict[str, list[tuple[str, ...]]]:
+    """first word -> phrases (as lower-case word tuples), longest first."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for w in words:
+        t = tuple(w.lower().split())
+        out.setdefault(t[0], []).append(t)
+    for v in out.values():
+        v.sort(key=len, reverse=True)
+    return out
+
+
+@dataclass
+class TitleGrammar:
+    """The word classes of the title grammar."""
+
+    qualifiers: dict = field(default_factory=dict)
+    heads: dict = field(default_factory=dict)
+    portfolio_heads: set = field(default_factory=set)
+    abbreviations: dict = field(default_factory=dict)
+    abbreviated_portfolio: set = field(default_factory=set)
+    modifiers: dict = field(default_factory=dict)
+    units: dict = field(default_factory=dict)
+    numbered_units: set = field(default_factory=set)
+    body_words: set = field(default_factory=set)
+    portfolio_words: set = field(default_factory=set)
+    portfolio_suffixes: tuple = ()
+    connectors: set = field(default_factory=set)
+    reject_after: set = field(default_factory=set)
+    name_part_heads: set = field(default_factory=set)
+    units_before_name: set = field(default_factory=set)
+
+    @classmethod
+    def load(cls, path: str | Path = DEFAULT_PATH) -> "TitleGrammar":
+        return _load(str(path))
+
+    def title_words(self) -> set[str]:
+        """Every single word that is a head or an abbreviated office (lower case)."""
+        return {p[0] for d in (self.heads, self.abbreviations) for ps in d.values() for p in ps if len(p) == 1}
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> TitleGrammar:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    heads: list[str] = []
+    portfolio: set[tuple[str, ...]] = set()
+    for group in data["heads"]:
+        heads += group["words"]
+        if group.get("portfolio"):
+            portfolio.update(tuple(w.lower().split()) for w in group["words"])
+    low = lambda key: {w.lower() for w in data.get(key, [])}  # noqa: E731
+    return TitleGrammar(
+        qualifiers=_phrases(data.get("qualifiers", [])), heads=_phrases(heads), portfolio_heads=portfolio,
+        abbreviations=_phrases(data.get("abbreviations", [])),
+        abbreviated_portfolio=low("takes_abbreviated_portfolio"), modifiers=_phrases(data.get("modifiers", [])),
+        units=_phrases(data.get("units", [])), numbered_units=low("numbered_units"), body_words=low("body_words"),
+        portfolio_words=low("portfolio_words"), portfolio_suffixes=tuple(data.get("portfolio_suffixes", [])),
+        connectors=low("portfolio_connectors"), reject_after=low("reject_after"),
+        name_part_heads=low("name_part_heads"), units_before_name=low("units_before_name"))
+
+
+def _match(doc: Doc, i: int, table: dict) -> int:
+    """Length in tokens of the longest phrase of `table` starting at token i (0 if none)."""
+    if i >= len(doc):
+        return 0
+    for phrase in table.get(doc[i].lower_, []):
+        if tuple(t.lower_ for t in doc[i:i + len(phrase)]) == phrase:
+            return len(phrase)
+    return 0
+
+
+def find_titles(doc: Doc, grammar: TitleGrammar, name_starts: dict[int, str],
+                known_word: Callable[[str], bool] = lambda w: False) -> list[tuple[int, int, str]]:
+    """(start token, end token, rule) of every TITLE; `name_starts` maps the token indices where a
+    gazetteer place or organization begins to its label (the title stops there)."""
+    title_words = grammar.title_words()
+    out: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(doc):
+        found = _title_at(doc, i, grammar, name_starts, known_word, title_words)
+        if found is None:
+            i += 1
+            continue
+        end, rule = found
+        if i > 0 and doc[i - 1].lower_ in grammar.reject_after:
+            i = end
+            continue
+        out.append((i, end, rule))
+        i = end
+    return out
+
+
+def _is_name_start(doc: Doc, k: int, grammar: TitleGrammar, name_starts: dict[int, str], title_words: set[str]) -> bool:
+    """A named organization or place begins at token k."""
+    t = doc[k]
+    if k in name_starts:
+        return True
+    if t.is_upper and len(t.text) >= 2 and t.is_alpha and t.lower_ not in title_words \
+            and not _match(doc, k, grammar.units):
+        return True  # an acronym: KPK, DPR, RRC
+    return t.is_title and t.lower_ in grammar.body_words
+
+
+def _title_at(doc: Doc, i: int, grammar: TitleGrammar, name_starts: dict[int, str], known_word: Callable[[str], bool],
+              title_words: set[str]) -> Optional[tuple[int, str]]:
+    k = i
+    while n := _match(doc, k, grammar.qualifiers):
+        k += n
+    n = _match(doc, k, grammar.heads) or _match(doc, k, grammar.abbreviations)
+    if not n or (n == 1 and k == i and _inside_name(doc, k, grammar, known_word, title_words)):
+        return None
+    rule = "title_grammar"
+    abbreviated = not _match(doc, k, grammar.heads)
+    head = tuple(t.lower_ for t in doc[k:k + n])
+    portfolio = head in grammar.portfolio_heads
+    k += n
+    if head[-1] in grammar.abbreviated_portfolio and k < len(doc) and doc[k].text[:1].isupper() \
+            and k not in name_starts and not known_word(doc[k].text) and not _match(doc, k, grammar.heads):
+        k += 1  # Menko Polhukam, Menko Kesra: nothing but a bracket follows
+        if k + 2 < len(doc) and doc[k].text == "(" and doc[k + 2].text == ")":
+            k += 3
+        return k, "title_abbreviated"
+    in_portfolio = False
+    while k < len(doc):
+        t = doc[k]
+        if t.is_space and k + 1 < len(doc) and doc[k + 1].text == "(":
+            k += 1
+            continue
+        if t.text == "(" and k + 1 < len(doc) and _is_title_abbreviation(doc[k + 1], grammar):
+            close = next((m for m in range(k + 2, min(k + 4, len(doc))) if doc[m].text == ")"), None)
+            if close is not None:
+                k = close + 1  # Menteri Luar Negeri (Menlu), Menteri Koordinator ... (Menko Polhukam)
+                continue
+        if not abbreviated and (n := _match(doc, k, grammar.modifiers)):
+            k += n  # `Ketua Umum`; not after an abbreviation: `Kapolri Jenderal Sutarman` is a rank
+            continue
+        if n := _match(doc, k, grammar.units):
+            k += n
+            in_portfolio = False
+            continue
+        if t.lower_ in grammar.numbered_units and k + 1 < len(doc) and ROMAN.match(doc[k + 1].text):
+            k += 2  # Komisi III
+            continue
+        if k not in name_starts and (n := (_match(doc, k, grammar.heads) or _match(doc, k, grammar.abbreviations))):
+            chained = tuple(x.lower_ for x in doc[k:k + n])
+            portfolio = portfolio or chained in grammar.portfolio_heads
+            k += n  # Staf Khusus Presiden, Sekretaris Menpora, Wakil Ketua
+            in_portfolio = False
+            continue
+        if t.lower_ in grammar.body_words:
+            unit_end = _unit_before_org(doc, k, grammar, name_starts, title_words)
+            if unit_end is None:
+                break  # the organization starts here: Ketua [Komisi Pemberantasan Korupsi]
+            k = unit_end
+            continue
+        if portfolio and _portfolio_word(doc, k, grammar, name_starts, known_word):
+            k += 1
+            in_portfolio = True
+            continue
+        if portfolio and t.lower_ in grammar.connectors and k + 1 < len(doc) \
+                and (in_portfolio or t.lower_ == "bidang") \
+                and _portfolio_word(doc, k + 1, grammar, name_starts, known_word):
+            k += 2
+            in_portfolio = True
+            continue
+        break
+    while k > i + 1 and (doc[k - 1].lower_ in grammar.connectors or doc[k - 1].is_space or doc[k - 1].text == "("):
+        k -= 1
+    return k, rule
+
+
+def _inside_name(doc: Doc, k: int, grammar: TitleGrammar, known_word: Callable[[str], bool],
+                 title_words: set[str]) -> bool:
+    """`Hakim` in `Lukman Hakim Saifuddin`: a name-part head between two capitalised non-words."""
+    if doc[k].lower_ not in grammar.name_part_heads or k == 0 or k + 1 >= len(doc):
+        return False
+    return all(t.is_title and t.is_alpha and not known_word(t.text) and t.lower_ not in title_words
+               for t in (doc[k - 1], doc[k + 1]))
+
+
+def _is_title_abbreviation(tok, grammar: TitleGrammar) -> bool:
+    """An abbreviated office or unit in brackets: `(Menlu)`, `(PM)`, `(DPP)`."""
+    low = tok.lower_
+    return any(p == (low,) for d in (grammar.abbreviations, grammar.heads, grammar.units) for p in d.get(low, [])) \
+        or bool(MINISTER_ABBREVIATION.match(tok.text))
+
+
+def _suffixed(t, known_word: Callable[[str], bool]) -> set[str]:
+    """{the word} when it is an ordinary word shaped like an abstract noun (`perindustrian`)."""
+    return {t.lower_} if t.is_alpha and len(t.text) > 6 and known_word(t.text) \
+        and t.lower_.startswith(("pe", "ke")) and t.lower_.endswith("an") else set()
+
+
+def _portfolio_word(doc: Doc, k: int, grammar: TitleGrammar, name_starts: dict[int, str],
+                    known_word: Callable[[str], bool]) -> bool:
+    t = doc[k]
+    if t.is_lower:  # `Menteri perindustrian`: only an abstract noun, never `dalam`, `luar`
+        return k not in name_starts and bool(_suffixed(t, known_word))
+    if not t.text[:1].isupper():
+        return False
+    if k in name_starts or _match(doc, k, grammar.heads) \
+            or t.lower_ in grammar.body_words:
+        return False
+    if t.lower_ in grammar.portfolio_words:
+        return True
+    return t.is_alpha and known_word(t.text) and t.lower_.endswith(grammar.portfolio_suffixes)
+
+
+def _unit_before_org(doc: Doc, k: int, grammar: TitleGrammar, name_starts: dict[int, str],
+                     title_words: set[str]) -> Optional[int]:
+    """End of the unit (`Departemen Asia Kedua`, `Fraksi`) when another organization follows it
+    (a body word, a gazetteer organization or an acronym), else None."""
+    m = k + 1
+    while m < len(doc) and m <= k + 4:
+        t = doc[m]
+        org_next = t.lower_ in grammar.body_words or name_starts.get(m) == "ORG" \
+            or (t.is_upper and t.is_alpha and len(t.text) >= 2)  # an acronym, not the initial `H.`
+        if org_next and (m > k + 1 or t.lower_ in grammar.body_words or doc[k].lower_ in grammar.units_before_name):
+            return m  # another organization follows: `Fraksi PDIP`, `Departemen Asia Kedua Kementerian ...`
+        if not (t.text[:1].isupper() or t.lower_ in grammar.body_words):
+            return None
+        m += 1
+    return None

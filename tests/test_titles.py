@@ -1,0 +1,115 @@
+"""TITLE grammar (pipeline/titles.py, lang/id/title_grammar.yaml) and the v2 span rules in NER,
+on Indonesian news sentences, without the statistical model (titles come from rules)."""
+import pytest
+
+from pipeline.titles import TitleGrammar
+
+
+@pytest.fixture(scope="module")
+def rules_only():
+    import pipeline
+
+    return pipeline.load({"pipeline": {"model": None}, "clean": {"enabled": False}})
+
+
+def spans(annotator, text, label):
+    return [e["text"] for e in annotator(text)["entities"] if e["label"] == label]
+
+
+@pytest.mark.parametrize("text,titles", [
+    # qualifiers and internal units stay in the title; the party's name is not in it
+    ("Wakil Ketua Umum DPP Partai Gerindra Fadli Zon hadir di sana.", ["Wakil Ketua Umum DPP"]),
+    ("Ketua Dewan Pembina Partai Demokrat Susilo Bambang Yudhoyono menolak.", ["Ketua Dewan Pembina"]),
+    ("Wakil Ketua Komisi III DPR Desmond J Mahesa mengkritik.", ["Wakil Ketua Komisi III"]),
+    ("Sekretaris Jenderal PBB Antonio Guterres mengecam serangan itu.", ["Sekretaris Jenderal"]),
+    ("mantan Presiden Susilo Bambang Yudhoyono datang.", ["mantan Presiden"]),
+    ("Presiden terpilih Joko Widodo menyapa warga.", ["Presiden terpilih"]),
+    ("Plt Bupati Bekasi Eka Supria Atmaja menerima tamu.", ["Plt Bupati"]),
+    # compositional portfolios, not a list
+    ("Menteri Komunikasi dan Informatika Rudiantara berbicara.", ["Menteri Komunikasi dan Informatika"]),
+    ("Menteri Koordinator bidang Politik, Hukum dan Keamanan Wiranto tiba.",
+     ["Menteri Koordinator bidang Politik, Hukum dan Keamanan"]),
+    ("Penasehat Hubungan Luar Negeri Presiden Korea Selatan, Moon Chung-in, tiba di Bogor.",
+     ["Penasehat Hubungan Luar Negeri Presiden"]),
+    # abbreviated offices
+    ("Menko Kesra Agung Laksono dan Wasekjen PKB Daniel Johan hadir.", ["Menko Kesra", "Wasekjen"]),
+    ("Kapolri Tito Karnavian memberi keterangan.", ["Kapolri"]),
+    # a bracketed abbreviation of the office is part of it
+    ("Menteri Luar Negeri (Menlu) Retno Marsudi menerima tamu.", ["Menteri Luar Negeri (Menlu)"]),
+    ("Perdana Menteri (PM) Israel Benjamin Netanyahu berkampanye.", ["Perdana Menteri (PM)"]),
+    # the title stops where the organization or place begins
+    ("Ketua Komisi Pemberantasan Korupsi (KPK) Agus Rahardjo mengatakan itu.", ["Ketua"]),
+    ("Juru Bicara Kementerian Pertahanan Rusia Igor Konashenkov mengatakan itu.", ["Juru Bicara"]),
+    ("Menteri Luar Negeri Rusia Sergei Lavrov tiba di Jenewa.", ["Menteri Luar Negeri"]),
+    # ... unless another organization follows the body word: then it was an internal unit
+    ("kata Direktur Departemen Eropa Pertama Kementerian Luar Negeri Rusia, Igor Morgulov.",
+     ["Direktur Departemen Eropa Pertama"]),
+    ("Ia didampingi anggota fraksi partai Gerindra Budi Santoso.", ["anggota fraksi"]),
+])
+def test_titles_are_composed(rules_only, text, titles):
+    assert spans(rules_only, text, "TITLE") == titles
+
+
+@pytest.mark.parametrize("text", [
+    "Prabowo kembali maju sebagai calon Presiden pada pemilu itu.",
+    "Para menteri hadir dalam sidang kabinet.",
+])
+def test_candidacies_and_plurals_are_no_office(rules_only, text):
+    assert spans(rules_only, text, "TITLE") == []
+
+
+def test_a_head_inside_a_name_is_part_of_the_name(rules_only):
+    text = "Sidang itu dihadiri Menteri Agama Lukman Hakim Saifuddin dan para ulama."
+    assert spans(rules_only, text, "TITLE") == ["Menteri Agama"]
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Ketua Komisi Pemberantasan Korupsi (KPK) Agus Rahardjo mengatakan itu.", "Komisi Pemberantasan Korupsi (KPK)"),
+    ("Presiden Amerika Serikat (AS) Donald Trump tiba.", "Amerika Serikat (AS)"),
+])
+def test_a_name_with_its_bracketed_abbreviation_is_one_span(rules_only, text, name):
+    assert name in [e["text"] for e in rules_only(text)["entities"]]
+
+
+def test_a_persons_bracketed_nickname_stays_apart(annotator):
+    ents = [(e["label"], e["text"]) for e in annotator("Presiden Joko Widodo (Jokowi) menerima tamu.")["entities"]]
+    assert ("PER", "Joko Widodo (Jokowi)") not in ents and ("TITLE", "Presiden") in ents
+
+
+def test_honorifics_are_not_part_of_the_person(annotator):
+    ents = [(e["label"], e["text"]) for e in
+            annotator("Emir Kuwait Sheikh Sabah al-Ahmed al-Jaber al-Sabah menelepon Raja Salman.")["entities"]]
+    assert ("PER", "Sheikh") not in ents
+    assert not [t for lab, t in ents if lab == "PER" and t.startswith("Sheikh")]
+
+
+def test_quote_excludes_the_comma_before_its_attribution(rules_only):
+    doc = rules_only('"Kami akan kembali ke meja perundingan," kata Lavrov.')
+    assert [e["text"] for e in doc["entities"] if e["label"] == "QUOTE"] == ["Kami akan kembali ke meja perundingan"]
+
+
+def test_grammar_file_has_every_word_class():
+    g = TitleGrammar.load()
+    assert g.heads and g.qualifiers and g.modifiers and g.units and g.abbreviations and g.body_words
+    assert ("menteri",) in g.portfolio_heads and "menko" in g.abbreviated_portfolio
+
+
+def test_clickid_paragraph_joins_are_split_into_tokens(rules_only):
+    toks = [t["text"] for t in rules_only('ujar JPU KPK.,Dalam perkara ini, kata dia.,"Kami pergi."')["tokens"]]
+    assert toks[:7] == ["ujar", "JPU", "KPK", ".", ",", "Dalam", "perkara"]
+    assert '"' in toks and "Kami" in toks
+
+
+@pytest.mark.parametrize("text,label,name", [
+    ("Duta Besar Kerajaan Arab Saudi untuk Indonesia tiba di Serang.", "LOC", "Kerajaan Arab Saudi"),
+    ("Ia didampingi anggota fraksi partai Gerindra H. Budi Santoso.", "ORG", "partai Gerindra"),
+    ("Wakil Ketua DPRD Provinsi Jawa Timur Sahat Simanjuntak memastikan hal itu.", "ORG", "DPRD Provinsi Jawa Timur"),
+])
+def test_v2_names_as_written(rules_only, text, label, name):
+    assert (label, name) in [(e["label"], e["text"]) for e in rules_only(text)["entities"]]
+
+
+def test_a_short_quotation_is_speech_only_before_an_attribution(rules_only):
+    quotes = lambda t: [e["text"] for e in rules_only(t)["entities"] if e["label"] == "QUOTE"]  # noqa: E731
+    assert quotes('"Kebohongan maksimal," tulis Zarif di Twitter.') == ["Kebohongan maksimal"]
+    assert quotes('Pompeo menyebut serangan itu "aksi perang" dari Iran.') == []
