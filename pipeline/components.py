@@ -182,17 +182,18 @@ def make_stemmer(nlp: Language, name: str, exceptions_path: Optional[str], prote
     default_config={"patterns_path": None},
 )
 def make_relations(nlp: Language, name: str, patterns_path: Optional[str]) -> "RelationComponent":
-    from .relations import RelationMatchers, load_patterns
+    from .relations import RelationMatchers, load_patterns, symmetric_labels
 
-    return RelationComponent(RelationMatchers(nlp.vocab, load_patterns(setting(patterns_path,
-                                                                               "relations.patterns"))))
+    path = setting(patterns_path, "relations.patterns")
+    return RelationComponent(RelationMatchers(nlp.vocab, load_patterns(path)), symmetric_labels(path))
 
 
 class RelationComponent:
     """Pattern-based relations between the final entities, in `doc._.relations`."""
 
-    def __init__(self, matchers):
+    def __init__(self, matchers, symmetric: frozenset[str] = frozenset()):
         self.matchers = matchers
+        self.symmetric = symmetric
 
     def __call__(self, doc: Doc) -> Doc:
         from .relations import find_relations, merge_relations
@@ -200,7 +201,8 @@ class RelationComponent:
         spans = ordered_entities(doc)
         entities = entity_dicts(doc, spans)
         ents, quotes = list(doc.ents), list(doc.spans[QUOTES]) if QUOTES in doc.spans else []
-        found = merge_relations(list(find_relations(doc, entities, sentence_offsets(doc), self.matchers)))
+        found = merge_relations(list(find_relations(doc, entities, sentence_offsets(doc), self.matchers)),
+                                self.symmetric)
         doc.set_ents(ents, default="outside")  # matching wrote the flat entities; keep the final ones
         doc.spans[QUOTES] = quotes
         doc._.relations = [Relation(r.label, spans[r.head], spans[r.tail], r.rule, (r.start, r.end))

@@ -13,12 +13,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator, NamedTuple, Optional, Sequence
+from typing import Any, Iterable, Iterator, NamedTuple, Optional, Sequence
 
 import yaml
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Token
 
+from .lang import expand_refs
 from .tokenize import doc_text
 
 
@@ -26,7 +27,6 @@ EXT = {"quote_start": "warta_quote_start", "quote_end": "warta_quote_end"}
 for _name, _default in (("warta_quote_start", False), ("warta_quote_end", False)):
     if not Token.has_extension(_name):
         Token.set_extension(_name, default=_default)
-SYMMETRIC = {"bertemu"}
 BLOCKER_WINDOW = 3
 # CLICK-ID joined paragraphs with commas (`...tersebut.,"Kami ...`, `... imbuhnya.,Kelompok ...`):
 # a sentence end the sentence splitter does not see; the joining commas belong to no sentence.
@@ -87,7 +87,7 @@ def _expand(value: Any, sets: dict[str, list[str]]) -> Any:
 
 @lru_cache(maxsize=4)
 def load_patterns(path: str) -> tuple[PatternEntry, ...]:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    data = expand_refs(yaml.safe_load(Path(path).read_text(encoding="utf-8")))  # lexicon word lists
     not_blockers = frozenset(w.lower() for w in data.get("not_blockers", []))
     not_person = frozenset(w.lower() for w in data.get("not_person_words", []))
     sets = dict(data.get("verb_sets", {}))
@@ -335,10 +335,17 @@ def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
             yield RelationMatch(entry.label, head, t, entry.name, ev_start, ev_end)
 
 
-def merge_relations(found: Sequence[RelationMatch]) -> list[RelationMatch]:
+def symmetric_labels(path: str) -> frozenset[str]:
+    """Labels the patterns file declares symmetric (`labels: {bertemu: {symmetric: true}}`)."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    return frozenset(k for k, v in (data.get("labels") or {}).items() if (v or {}).get("symmetric"))
+
+
+def merge_relations(found: Sequence[RelationMatch], symmetric: Iterable[str] = ()) -> list[RelationMatch]:
     """One relation per fact (label, head, tail; either order for symmetric labels); first pattern wins."""
+    symmetric = frozenset(symmetric)
     seen: dict[tuple, RelationMatch] = {}
     for r in found:
-        h, t = (min(r.head, r.tail), max(r.head, r.tail)) if r.label in SYMMETRIC else (r.head, r.tail)
+        h, t = (min(r.head, r.tail), max(r.head, r.tail)) if r.label in symmetric else (r.head, r.tail)
         seen.setdefault((r.label, h, t), r)
     return list(seen.values())

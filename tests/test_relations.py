@@ -7,7 +7,7 @@ import yaml
 
 from pipeline.config import load_config
 from pipeline.document import RecordContext
-from pipeline.relations import RelationMatch, find_relations, load_patterns, merge_relations
+from pipeline.relations import RelationMatch, find_relations, load_patterns, merge_relations, symmetric_labels
 from pipeline.serialize import to_record
 
 PATTERNS_PATH = load_config()["relations"]["patterns"]
@@ -137,8 +137,11 @@ def test_pronoun_speaker_needs_a_single_name(rules_only):
 def test_duplicate_facts_are_merged():
     found = [RelationMatch("bertemu", 1, 3, "meet_verb", 0, 10), RelationMatch("bertemu", 3, 1, "pair_met", 0, 12),
              RelationMatch("jabatan", 2, 0, "a", 0, 5), RelationMatch("jabatan", 2, 0, "b", 0, 5)]
-    merged = merge_relations(found)
+    symmetric = symmetric_labels(PATTERNS_PATH)
+    assert symmetric == {"bertemu"}  # a property in the patterns file, not in code
+    merged = merge_relations(found, symmetric)
     assert [(r.label, r.rule) for r in merged] == [("bertemu", "meet_verb"), ("jabatan", "a")]
+    assert len(merge_relations(found)) == 3  # nothing symmetric: both directions stay
 
 
 def test_evidence_spans_cover_head_and_tail(rules_only):

@@ -1,0 +1,181 @@
+"""Persons the model misses or mislabels: cues after titles and speech words, titles' persons,
+honorifics stripped, adjacent names joined, names propagated through the document."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from spacy.tokens import Doc
+
+from ..tokenize import doc_text
+from .rules import EntityRules
+from .spans import NAME_PARTICLES, Found
+
+
+def _name_run(doc: Doc, i: int, taken: bytearray, rules: EntityRules,
+              headline: set[int]) -> Optional[tuple[int, int]]:
+    """Token range of capitalised, uncovered words starting at i (honorifics skipped); None when
+    every word is an ordinary dictionary word (`Menteri Imigrasi`, `Fraksi`) or in a headline."""
+    if i in headline:
+        return None
+    while i < len(doc) and doc[i].text.rstrip(".").lower() in rules.honorific_lower:
+        i += 1
+    j = i
+    while j < len(doc):
+        t = doc[j]
+        if any(taken[t.idx:t.idx + len(t.text)]) or not t.text[:1].isupper() or t.text in rules.not_names \
+                or t.is_punct or t.text.isupper() and len(t.text) > 1 and j == i and len(t.text) <= 4:
+            break
+        j += 1
+    if j == i or all(rules.known_word(t.text) for t in doc[i:j]):
+        return None
+    return i, j
+
+
+def find_person_cues(doc: Doc, spans: list[Found], rules: EntityRules,
+                     headline: frozenset[int] | set[int] = frozenset()) -> list[Found]:
+    """PER for capitalised words after a TITLE chain (`Menteri Pertahanan Rusia Sergei Shoigu`) or
+    after a speech word (`kata Lavrov`), where no other span is."""
+    taken = bytearray(len(doc_text(doc)) + 1)
+    for f in spans:
+        for k in range(f.start, f.end):
+            taken[k] = 1
+    by_start = {f.start: f for f in spans}
+    starts = {t.idx: t.i for t in doc}
+    found: list[Found] = []
+    for f in sorted(spans, key=lambda f: f.start):
+        if f.label != "TITLE":
+            continue
+        end = f.end
+        while True:  # the title's country or organization, then an optional comma
+            nxt = _next_token(doc, end, starts)
+            if nxt is None:
+                break
+            nf = by_start.get(doc[nxt].idx)
+            if nf is not None and nf.label in ("LOC", "ORG"):
+                end = nf.end
+                continue
+            if doc[nxt].lower_ in ("nonaktif", "terpilih"):
+                end = doc[nxt].idx + len(doc[nxt].text)  # `Sekda Provinsi Jawa Barat nonaktif Iwa Karniwa`
+                continue
+            if doc[nxt].lower_ in ("untuk", "di", "provinsi", "kabupaten", "kota") and nxt + 1 < len(doc) and \
+                    (by_start.get(doc[nxt + 1].idx) or f).label in ("LOC", "ORG"):
+                end = doc[nxt].idx + len(doc[nxt].text)  # `Duta Besar Iran untuk PBB, Majid ...`
+                continue
+            if doc[nxt].text == ",":
+                end = doc[nxt].idx + 1
+            break
+        nxt = _next_token(doc, end, starts)
+        if nxt is not None:
+            run = _name_run(doc, nxt, taken, rules, headline)
+            if run:
+                found.append(_per(doc, run))
+    for t in doc:
+        if t.lower_ in rules.after_words and t.i + 1 < len(doc):
+            run = _name_run(doc, t.i + 1, taken, rules, headline)
+            if run and not (doc[run[0]:run[1]].text in rules.place_names):
+                found.append(_per(doc, run))
+    return found
+
+
+def _next_token(doc: Doc, char: int, starts: dict[int, int]) -> Optional[int]:
+    while char < len(doc_text(doc)) and doc_text(doc)[char] == " ":
+        char += 1
+    return starts.get(char)
+
+
+def _per(doc: Doc, run: tuple[int, int]) -> Found:
+    span = doc[run[0]:run[1]]
+    return Found(span.start_char, span.end_char, "PER", "rule", "person_cue")
+
+
+def strip_honorifics(text: str, spans: list[Found], honorifics: set[str]) -> list[Found]:
+    """ANNOTATION.md: PER is the name without title or honorific: `Sheikh Sabah al-Ahmed` ->
+    `Sabah al-Ahmed`, `H. Anda Suhanda` -> `Anda Suhanda`. A lone honorific is dropped before a
+    capitalised word and kept elsewhere (`kata Buya` where the text calls him so)."""
+    out = []
+    for f in spans:
+        if f.label == "PER" and text[f.start:f.end].rstrip(".").lower() in honorifics \
+                and re.match(r"\s+[A-Z]", text[f.end:f.end + 2]):
+            continue  # `Sheikh` + `Sabah al-Ahmed`: the honorific alone before a name is no name
+        if f.label == "PER":
+            s = f.start
+            while True:
+                m = re.match(r"(\S+)\s+", text[s:f.end])
+                if not m or m.group(1).rstrip(".").lower() not in honorifics:
+                    break
+                s += m.end()
+            if s != f.start:
+                f = Found(s, f.end, f.label, f.source, f.rule)
+        out.append(f)
+    return out
+
+
+def persons_after_titles(doc: Doc, spans: list[Found], rules: EntityRules) -> list[Found]:
+    """A title chain is followed by a person: a model ORG/LOC right after `TITLE [ORG|LOC] [,]`
+    made only of capitalised non-dictionary words becomes PER (`juru bicara Kementrian Pertahanan
+    Rusia, Igor Konashenkov`)."""
+    out = list(spans)
+    for k, f in enumerate(out):
+        if f.label not in ("ORG", "LOC") or f.source != "model" or k == 0:
+            continue
+        j = k - 1
+        if doc_text(doc)[out[j].end:f.start].strip() not in ("", ","):
+            continue
+        if out[j].label in ("ORG", "LOC") and j > 0 and doc_text(doc)[out[j - 1].end:out[j].start].strip() == "":
+            j -= 1
+        if out[j].label != "TITLE":
+            continue
+        words = doc_text(doc)[f.start:f.end].split()
+        if len(words) >= 2 and all(w[:1].isupper() and not rules.known_word(w) for w in words) \
+                and not any(w in rules.place_names for w in words):
+            out[k] = Found(f.start, f.end, "PER", f.source, "after_title")
+    return out
+
+
+def join_adjacent_persons(text: str, spans: list[Found]) -> list[Found]:
+    """`Mohammad Javad` (cue) + `Zarif` (model), separated by one space -> one PER."""
+    out: list[Found] = []
+    for f in spans:
+        prev = out[-1] if out else None
+        if prev and prev.label == f.label == "PER" and text[prev.end:f.start] == " ":
+            out[-1] = Found(prev.start, f.end, "PER", prev.source, prev.rule)
+        else:
+            out.append(f)
+    return out
+
+
+def propagate_names(doc: Doc, spans: list[Found]) -> list[Found]:
+    """A person named in full once (`Sergei Shoigu`) is the same person when the surname or the
+    full name appears again: those mentions become PER (model LOC/ORG on them is corrected)."""
+    text = doc_text(doc)
+    names = set()
+    for f in spans:
+        if f.label == "PER":
+            parts = text[f.start:f.end].split()
+            names.add(text[f.start:f.end])
+            if len(parts) >= 3 and parts[-2].lower() in NAME_PARTICLES:
+                names.add(" ".join(parts[-2:]))  # Jean-Yves Le Drian -> Le Drian
+            elif len(parts) >= 2 and len(parts[-1]) > 2:
+                names.add(parts[-1])
+    if not names:
+        return spans
+    out = []
+    for f in spans:
+        if f.label in ("LOC", "ORG") and text[f.start:f.end] in names and f.source == "model":
+            f = Found(f.start, f.end, "PER", f.source, f.rule)
+        out.append(f)
+    taken = bytearray(len(text) + 1)
+    for f in out:
+        for k in range(f.start, f.end):
+            taken[k] = 1
+    starts = {t.idx for t in doc}
+    ends = {t.idx + len(t.text) for t in doc}
+    for name in sorted(names, key=len, reverse=True):
+        for m in re.finditer(re.escape(name), text):
+            s, e = m.start(), m.end()
+            if s in starts and e in ends and not any(taken[s:e]):
+                out.append(Found(s, e, "PER", "rule", "name_propagation"))
+                for k in range(s, e):
+                    taken[k] = 1
+    return sorted(out, key=lambda f: (f.start, f.end))

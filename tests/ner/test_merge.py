@@ -1,0 +1,37 @@
+"""Merge precedence and span adjustments (pipeline/ner/merge.py)."""
+from pipeline.ner.merge import bracketed_abbreviations, merge_entities, state_names
+from pipeline.ner.spans import Found
+
+from .conftest import parse
+
+
+def test_rules_win_and_a_model_span_loses_only_the_overlap(rules_nlp, entity_rules):
+    text = "Menteri Luar Negeri Rusia Sergei Lavrov tiba di Damaskus."
+    doc = parse(rules_nlp, text)
+    model = [Found(0, 39, "PER", "model")]  # the model's span swallowed the title and the country
+    rules = [Found(0, 19, "TITLE", "rule", "title")]
+    gazetteer = [Found(20, 25, "LOC", "gazetteer"), Found(48, 56, "LOC", "gazetteer")]
+    out = merge_entities(doc, model, rules, gazetteer, entity_rules.place_names, entity_rules.known_word)
+    assert [(text[f.start:f.end], f.label) for f in out] == [
+        ("Menteri Luar Negeri", "TITLE"), ("Rusia", "LOC"), ("Sergei Lavrov", "PER"), ("Damaskus", "LOC")]
+
+
+def test_a_model_span_equal_to_a_listed_name_takes_its_label(rules_nlp, entity_rules):
+    text = "Dewan Keamanan PBB bersidang di Mosul."
+    doc = parse(rules_nlp, text)
+    out = merge_entities(doc, [Found(32, 37, "PER", "model")], [], [Found(32, 37, "LOC", "gazetteer")],
+                         entity_rules.place_names, entity_rules.known_word)
+    assert [(text[f.start:f.end], f.label) for f in out] == [("Mosul", "LOC")]
+
+
+def test_a_name_and_its_bracketed_abbreviation_are_one_span():
+    text = "Komisi Pemberantasan Korupsi (KPK) memeriksa saksi."
+    spans = [Found(0, 28, "ORG", "rule"), Found(30, 33, "ORG", "model")]
+    assert [(text[f.start:f.end], f.label) for f in bracketed_abbreviations(text, spans)] == [
+        ("Komisi Pemberantasan Korupsi (KPK)", "ORG")]
+
+
+def test_state_names_keep_their_title_word():
+    text = "Kerajaan Arab Saudi menolak usul itu."
+    out = state_names(text, [Found(9, 19, "LOC", "gazetteer")])
+    assert [text[f.start:f.end] for f in out] == ["Kerajaan Arab Saudi"]

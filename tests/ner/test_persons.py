@@ -1,0 +1,46 @@
+"""Person cues, honorifics and name propagation (pipeline/ner/persons.py)."""
+from pipeline.ner.persons import find_person_cues, join_adjacent_persons, propagate_names, strip_honorifics
+from pipeline.ner.spans import Found
+
+from .conftest import parse
+
+
+def test_a_capitalised_name_after_a_title_chain_is_a_person(rules_nlp, entity_rules):
+    text = "Menteri Pertahanan Rusia Sergei Shoigu tiba di Damaskus."
+    doc = parse(rules_nlp, text)
+    spans = [Found(0, 18, "TITLE", "rule"), Found(19, 24, "LOC", "gazetteer"), Found(47, 55, "LOC", "gazetteer")]
+    assert [text[f.start:f.end] for f in find_person_cues(doc, spans, entity_rules)] == ["Sergei Shoigu"]
+
+
+def test_a_name_after_a_speech_verb_is_a_person(rules_nlp, entity_rules):
+    text = "Kami tidak akan mundur, kata Konashenkov kepada wartawan."
+    doc = parse(rules_nlp, text)
+    assert [text[f.start:f.end] for f in find_person_cues(doc, [], entity_rules)] == ["Konashenkov"]
+
+
+def test_a_surname_seen_with_the_full_name_is_the_same_person(rules_nlp):
+    text = "Sergei Shoigu tiba di Damaskus. Shoigu lalu bertemu Assad."
+    doc = parse(rules_nlp, text)
+    out = propagate_names(doc, [Found(0, 13, "PER", "model")])
+    assert [(text[f.start:f.end], f.rule) for f in out] == [("Sergei Shoigu", ""), ("Shoigu", "name_propagation")]
+
+
+def test_propagation_does_not_depend_on_set_order(rules_nlp):
+    text = "Hendra Wijaya dan Wijaya Hendra hadir. Hendra Wijaya pulang."
+    doc = parse(rules_nlp, text)
+    spans = [Found(0, 13, "PER", "model"), Found(18, 31, "PER", "model")]
+    first = propagate_names(doc, spans)
+    assert all(propagate_names(doc, list(reversed(spans))) == first for _ in range(3))
+
+
+def test_honorifics_are_not_part_of_the_name(entity_rules):
+    text = "Sheikh Sabah al-Ahmed menerima H. Anda Suhanda."
+    spans = [Found(0, 21, "PER", "model"), Found(text.index("H."), text.index("."  , 40), "PER", "model")]
+    out = strip_honorifics(text, spans, entity_rules.honorific_lower)
+    assert [text[f.start:f.end] for f in out] == ["Sabah al-Ahmed", "Anda Suhanda"]
+
+
+def test_adjacent_person_pieces_are_joined():
+    text = "Mohammad Javad Zarif tiba."
+    out = join_adjacent_persons(text, [Found(0, 14, "PER", "rule"), Found(15, 20, "PER", "model")])
+    assert [text[f.start:f.end] for f in out] == ["Mohammad Javad Zarif"]
