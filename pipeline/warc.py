@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -92,10 +93,12 @@ def read_warc_file(path: Path, opts: ReadOptions, name: Optional[str] = None, of
     """HTML documents of a WARC file, from the record at byte `offset` (numbered `first`),
     at most `count` records. Skipped records are counted in `skipped`; without a counter one
     summary line per file is logged."""
-    from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
-
     name = name or str(path)
+    try:
+        from warcio.archiveiterator import ArchiveIterator
+    except ImportError:
+        yield InputError(name, name, None, None, "WARC input needs warcio: pip install 'warta[dask]'")
+        return
     counts: Counter = skipped if skipped is not None else Counter()
     number = first - 1
     try:
@@ -114,10 +117,21 @@ def read_warc_file(path: Path, opts: ReadOptions, name: Optional[str] = None, of
                 key = f"{name}:{number}"
                 reason = _skip_reason(record)
                 if reason:
+                    while record.raw_stream.read(1 << 16):  # warcio would skip it the same way
+                        pass
+                    if getattr(record.raw_stream, "limit", 0):
+                        yield InputError(key, name, number, None, "broken WARC record: truncated "
+                                         f"({record.raw_stream.limit} bytes missing)")
+                        break
                     counts[reason] += 1
                     continue
                 doc_id = _record_uuid(record.rec_headers.get_header("WARC-Record-ID")) or f"{Path(name).name.split('.')[0]}-{number}"
                 body = record.content_stream().read()
+                missing = getattr(record.raw_stream, "limit", 0)
+                if missing:  # warcio ends a cut-off file quietly: its record is short
+                    yield InputError(key, name, number, doc_id,
+                                     f"broken WARC record: truncated ({missing} bytes missing)")
+                    break
                 text, problem = decode_body(body, record.http_headers.get_header("Content-Type") or "")
                 if text is None:
                     yield InputError(key, name, number, doc_id, problem)
@@ -133,9 +147,16 @@ def read_warc_file(path: Path, opts: ReadOptions, name: Optional[str] = None, of
                 meta = {"url": record.rec_headers.get_header("WARC-Target-URI"),
                         "crawl_date": record.rec_headers.get_header("WARC-Date")}
                 yield InputRecord(key, doc_id, text, meta, html=True)
-        except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+            else:
+                size = os.fstat(fh.fileno()).st_size
+                end = getattr(records, "offset", size)
+                if count is None and end < size:  # warcio stops quietly inside a cut-off header
+                    yield InputError(f"{name}:{number + 1}", name, number + 1, None,
+                                     f"broken WARC record: the file ends inside it ({size - end} bytes "
+                                     "not read)")
+        except Exception as exc:  # noqa: BLE001 - warcio raises assorted errors on a broken file
             yield InputError(f"{name}:{number + 1}", name, number + 1, None,
-                             f"broken WARC record: {exc}".strip())
+                             f"broken WARC record: {type(exc).__name__}: {exc}")
     if skipped is None and counts:
         log.warning("%s: %d WARC records skipped (not HTML responses): %s", name, sum(counts.values()),
                     ", ".join(f"{k} {v}" for k, v in counts.most_common()))
@@ -145,7 +166,6 @@ def scan_warc(path: Path) -> list[int]:
     """Byte offset of every record of a WARC file (the file is read once). A broken record
     ends the list: the reader reports it as an error when it reaches it."""
     from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
 
     offsets: list[int] = []
     with _open(path) as fh:
@@ -153,6 +173,6 @@ def scan_warc(path: Path) -> list[int]:
         try:
             for _ in records:
                 offsets.append(records.get_record_offset())
-        except (ArchiveLoadFailed, OSError, EOFError, ValueError):
+        except Exception:  # noqa: BLE001 - a broken record ends the file (see read_warc_file)
             pass
     return offsets
