@@ -17,6 +17,7 @@ import codecs
 import logging
 import os
 import re
+import zlib
 from collections import Counter
 from pathlib import Path
 from typing import BinaryIO, Iterator, Optional, Union
@@ -150,16 +151,30 @@ def read_warc_file(path: Path, opts: ReadOptions, name: Optional[str] = None, of
             else:
                 size = os.fstat(fh.fileno()).st_size
                 end = getattr(records, "offset", size)
-                if count is None and end < size:  # warcio stops quietly inside a cut-off header
+                if count is None and (end < size or not _last_member_complete(fh, records)):
+                    # warcio stops quietly inside a cut-off header or gzip member
                     yield InputError(f"{name}:{number + 1}", name, number + 1, None,
-                                     f"broken WARC record: the file ends inside it ({size - end} bytes "
-                                     "not read)")
+                                     "broken WARC record: the file ends inside it")
         except Exception as exc:  # noqa: BLE001 - warcio raises assorted errors on a broken file
             yield InputError(f"{name}:{number + 1}", name, number + 1, None,
                              f"broken WARC record: {type(exc).__name__}: {exc}")
     if skipped is None and counts:
         log.warning("%s: %d WARC records skipped (not HTML responses): %s", name, sum(counts.values()),
                     ", ".join(f"{k} {v}" for k, v in counts.most_common()))
+
+
+def _last_member_complete(fh: BinaryIO, records) -> bool:
+    """False when the last gzip member read is cut off (plain WARC files: True)."""
+    info = getattr(records, "member_info", None)
+    if not info:
+        return True
+    fh.seek(info[0])
+    data = fh.read()
+    if data[:2] != b"\x1f\x8b":
+        return True
+    z = zlib.decompressobj(31)
+    z.decompress(data)
+    return z.eof
 
 
 def scan_warc(path: Path) -> list[int]:

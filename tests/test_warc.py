@@ -159,4 +159,4 @@ def test_a_truncated_archive_gives_an_error_after_its_good_records(tmp_path):
         items = _read(cut)
         assert sum(isinstance(i, InputRecord) for i in items) == 4
         assert isinstance(items[-1], InputError) and "broken WARC record" in items[-1].reason
-        assert items[-1].line in (10, 11)
+        assert items[-1].line in (10, 11, 12)  # around the cut (warcio may read a cut header)
