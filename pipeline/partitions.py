@@ -532,7 +532,7 @@ def task_arguments(manifest: dict[str, Any], part: dict[str, Any]) -> tuple[list
 
 
 def record_done(part: dict[str, Any], result: dict[str, Any]) -> None:
-    part.update({k: v for k, v in result.items() if k not in ("id", "pid", "host")})
+    part.update({k: v for k, v in result.items() if k != "id"})
     part.pop("redo", None)
     part["status"] = "done"
 
