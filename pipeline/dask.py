@@ -20,6 +20,7 @@ import logging
 import os
 import sys
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Optional, Union
@@ -85,9 +86,10 @@ def annotate(inputs: Iterable[Union[str, Path]], outdir: Union[str, Path], clien
              ) -> DaskSummary:
     """Annotate `inputs` into part files under `outdir` on a Dask cluster: `client`, else one
     connected to `scheduler` (default: `dask.scheduler` of the config; 'local' starts a
-    LocalCluster of `workers` processes, default one per core) when there is work to do. Rerunning completes only missing or
-    corrupt partitions; a changed config, model or input is refused (ManifestError) unless
-    `overwrite`. `warta merge` / `pipeline.partitions.merge` joins the part files."""
+    LocalCluster of `workers` processes, default one per core) when there is work to do.
+    Rerunning completes only missing or corrupt partitions; a changed config, model or input
+    is refused (ManifestError) unless `overwrite`. `warta merge` (`partitions.merge`) joins
+    the part files. `say` gets the messages for the user (dashboard link, redone parts)."""
     cfg: Config = load_config(config)
     inputs = [str(i) for i in inputs]
     out = Path(outdir).resolve()
@@ -136,13 +138,13 @@ def _run(client, manifest: dict, pending: list[dict], cfg: Config, out: Path, su
     from tqdm import tqdm
 
     output_cfg = dict(cfg)
-    digest = manifest["config_digest"][:10]
+    run = uuid.uuid4().hex[:8]  # keys of this run only: Dask never hands back an older result
     by_key = {}
     futures = []
     for part in pending:
         files, shifted = parts.task_arguments(manifest, part)
         fut = client.submit(parts.run_partition, files, shifted, output_cfg, str(out),
-                            key=f"warta-{digest}-part-{part['id']:05d}", pure=False, retries=retries)
+                            key=f"warta-part-{part['id']:05d}-{run}", pure=False, retries=retries)
         by_key[fut.key] = part
         futures.append(fut)
     bar = tqdm(total=len(futures), unit="part", desc="warta", disable=not progress, file=sys.stderr)
@@ -156,6 +158,7 @@ def _run(client, manifest: dict, pending: list[dict], cfg: Config, out: Path, su
                 result = fut.result()
             except Exception as exc:  # the task failed `retries` times or its workers kept dying
                 summary.failed[part["id"]] = f"{type(exc).__name__}: {exc}"
+                part.update(status="failed", failure=summary.failed[part["id"]])
                 say(f"partition {part['id']} failed: {type(exc).__name__}: {exc} (rerun to retry)")
             else:
                 parts.record_done(part, result)
@@ -190,8 +193,7 @@ def annotate_partition(records: Iterable[Any], config: Optional[Mapping[str, Any
     from .batch import annotate_records
     from .io import InputError, InputRecord
 
-    annotator = parts._annotator(load_config(dict(config) if config else None))
-    cfg = annotator.config
+    cfg = load_config(dict(config) if config else None)
     id_field, text_field = cfg["input"]["id_field"], cfg["input"]["text_field"]
     records_in: list[Union[InputRecord, dict]] = []
     for k, r in enumerate(records):
@@ -209,7 +211,8 @@ def annotate_partition(records: Iterable[Any], config: Optional[Mapping[str, Any
                       else f"record is a {type(r).__name__}, not a text or a mapping")
             records_in.append({"id": str(rid), "source": key, "error": reason})
     good = [r for r in records_in if isinstance(r, InputRecord)]
-    done = iter(annotate_records(annotator, good) if good else [])
+    with parts._LOCK:  # one pipeline per process, used by one thread at a time
+        done = iter(annotate_records(parts._annotator(cfg), good) if good else [])
     out: list[dict] = []
     for r in records_in:
         if isinstance(r, dict):

@@ -154,7 +154,7 @@ def scan_input(path: str, opts: ReadOptions) -> InputFile:
     """Size, checksum and unit offsets of one input file (read once, plus once for the hash)."""
     p = Path(path)
     ext = _kind(p, opts)
-    absolute = str(p.resolve())
+    absolute = os.path.abspath(p)  # not resolve(): a symlink keeps its own name (the id of a .txt)
     if not p.is_file():
         return InputFile(path, absolute, "whole", None, None, 1)
     try:
@@ -477,6 +477,10 @@ def prepare(inputs: list[Union[str, Path]], outdir: Union[str, Path], config: Co
     the same inputs, config and model (else ManifestError, unless `overwrite`). Partitions whose
     files are missing or do not match the manifest are marked pending."""
     out = Path(outdir)
+    if partitions is not None and (not isinstance(partitions, int) or partitions < 1):
+        raise ValueError(f"the number of partitions must be an integer >= 1, not {partitions!r}")
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"{out} is a file: a partitioned run writes into a directory")
     out.mkdir(parents=True, exist_ok=True)
     opts = ReadOptions.from_config(config)
     names = list_input_files(inputs, opts, exclude_dir=out)
@@ -534,6 +538,7 @@ def task_arguments(manifest: dict[str, Any], part: dict[str, Any]) -> tuple[list
 def record_done(part: dict[str, Any], result: dict[str, Any]) -> None:
     part.update({k: v for k, v in result.items() if k != "id"})
     part.pop("redo", None)
+    part.pop("failure", None)
     part["status"] = "done"
 
 
@@ -550,6 +555,8 @@ def remove_temporaries(outdir: Path) -> None:
 def locked(outdir: Union[str, Path]) -> Iterator[None]:
     """One run at a time per output directory."""
     out = Path(outdir)
+    if out.exists() and not out.is_dir():
+        raise ManifestError(f"{out} is a file: a partitioned run writes into a directory")
     out.mkdir(parents=True, exist_ok=True)
     with open(out / ".lock", "w") as fh:
         try:

@@ -202,3 +202,13 @@ def test_annotate_bag_keeps_order_gives_unique_ids_and_isolates_bad_records(clie
     good = [d for d in out if "error" not in d]
     assert len({d["id"] for d in good}) == 4 and good[2]["id"] == "s3"
     assert good[0]["meta"]["title"] == "Rusia Serukan Cegah Ekstremis Keluar dari Mosul"
+
+
+def test_engine_dask_in_the_config_runs_the_cli_on_that_scheduler(corpus, client, reference_blank, tmp_path):
+    cfg = tmp_path / "dask.yaml"
+    cfg.write_text(f"engine: dask\ndask:\n  scheduler: {client.scheduler.address}\n  partitions: 3\n")
+    outdir = tmp_path / "out"
+    code = main(["annotate", *_inputs(corpus), "-o", str(outdir), "--config", str(cfg), "--no-model", "-q"])
+    assert code == 1  # finished, with the corpus's refused records in the errors files
+    assert [p["status"] for p in parts.read_manifest(outdir)["partitions"]] == ["done"] * 3
+    assert _merged(outdir, tmp_path) == reference_blank
