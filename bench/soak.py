@@ -11,7 +11,9 @@ and of the client every --sample seconds. Prints documents/s, words/s, peak RSS 
 memory growth between the first and the last third of the samples (a leak shows as growth that
 scales with input size), and the speed-up against 1 worker and against the single-process
 `warta annotate` (--baseline). Timings include starting the workers' pipelines (model load), as
-a user's run does; the cluster itself is started before the clock.
+a user's run does; the cluster itself is started before the clock. CPU seconds of every process
+are printed too: on a machine shared with other jobs, words per CPU-second compares the engines
+where wall-clock ratios only measure the contention.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -71,6 +74,7 @@ def run_dask(inp: Path, workers: int, sample: float, config: dict) -> dict:
         result["summary"] = annotate([str(inp)], outdir, client=client, config=config, progress=False,
                                      say=lambda m: None)
 
+    client_cpu0 = sum(me.cpu_times()[:2])
     t0 = time.perf_counter()
     th = threading.Thread(target=job)
     th.start()
@@ -83,6 +87,7 @@ def run_dask(inp: Path, workers: int, sample: float, config: dict) -> dict:
         client_rss.append(me.memory_info().rss / 2**20)
         th.join(timeout=sample)
     seconds = time.perf_counter() - t0
+    cpu = client.run(lambda: sum(__import__("psutil").Process().cpu_times()[:2]))
     client.close()
     cluster.close()
     s = result["summary"]
@@ -90,7 +95,8 @@ def run_dask(inp: Path, workers: int, sample: float, config: dict) -> dict:
             "partitions": s.partitions, "worker_peak": [max(v) for v in series.values()],
             "worker_growth": [_third_growth(v) for v in series.values()],
             "client_peak": max(client_rss), "client_growth": _third_growth(client_rss),
-            "samples": len(client_rss), "series": {a: [round(x) for x in v] for a, v in series.items()},
+            "samples": len(client_rss), "worker_cpu": sorted(cpu.values()),
+            "client_cpu": sum(me.cpu_times()[:2]) - client_cpu0, "series": {a: [round(x) for x in v] for a, v in series.items()},
             "outdir": str(outdir)}
 
 
@@ -100,6 +106,7 @@ def run_single(inp: Path, sample: float, no_model: bool) -> dict:
 
     out = Path(tempfile.mkdtemp(prefix="soak-1p-")) / "out.jsonl"
     cmd = [sys.executable, "-m", "pipeline.cli", "annotate", str(inp), "-o", str(out), "-q"]
+    cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd + (["--no-model"] if no_model else []), cwd=ROOT)
     ps, rss = psutil.Process(proc.pid), []
@@ -110,13 +117,15 @@ def run_single(inp: Path, sample: float, no_model: bool) -> dict:
             break
         time.sleep(sample)
     seconds = time.perf_counter() - t0
+    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
     words = docs = 0
     with open(out, encoding="utf-8") as fh:
         for line in fh:
             rec = json.loads(line)
             docs += 1
             words += len(rec["tokens"]) or len(rec["text"].split())
-    return {"seconds": seconds, "documents": docs, "words": words, "peak": max(rss or [0]),
+    return {"seconds": seconds, "documents": docs, "words": words, "peak": max(rss or [0]), "cpu": cpu,
             "growth": _third_growth(rss) if rss else 0.0}
 
 
@@ -141,7 +150,7 @@ def main() -> None:
         figures["single"] = b
         print(f"single process : {b['seconds']:7.1f}s {b['documents'] / b['seconds']:7.1f} docs/s "
               f"{b['words'] / b['seconds']:9,.0f} words/s  peak RSS {b['peak']:.0f} MiB "
-              f"(growth {b['growth']:+.0f} MiB)")
+              f"(growth {b['growth']:+.0f} MiB); {b['cpu']:.0f} CPU-s, {b['words'] / b['cpu']:,.0f} words/CPU-s")
     for w in args.workers:
         r = run_dask(inp, w, args.sample, config)
         figures["runs"].append(r)
@@ -151,6 +160,9 @@ def main() -> None:
               f"{r['words'] / r['seconds']:9,.0f} words/s  {r['partitions']} partitions; peak RSS per "
               f"worker [{peaks}] MiB (growth first->last third [{growth}]); client peak "
               f"{r['client_peak']:.0f} MiB ({r['client_growth']:+.0f}); {r['samples']} samples")
+        wcpu = sum(r["worker_cpu"])
+        print(f"    CPU-s per worker [{', '.join(f'{c:.0f}' for c in r['worker_cpu'])}], "
+              f"{r['words'] / wcpu:,.0f} words per worker CPU-s; client + scheduler {r['client_cpu']:.0f} CPU-s")
     rates = {r["workers"]: r["words"] / r["seconds"] for r in figures["runs"]}
     if 1 in rates:
         for w, rate in rates.items():
