@@ -144,6 +144,8 @@ def cmd_annotate_dask(args: argparse.Namespace) -> int:
         f"({len(summary.computed)} annotated now, {summary.errors} errors"
         + (f", {sum(summary.skipped.values())} WARC records skipped" if summary.skipped else "")
         + f"), {summary.seconds:.1f}s")
+    if summary.errors:
+        say(f"refused documents are listed in {args.output}/part-*.errors.jsonl")
     if summary.failed:
         say(f"{len(summary.failed)} partitions failed: rerun the same command to complete them")
     return EXIT_OK if summary.ok else EXIT_DOC_ERRORS
