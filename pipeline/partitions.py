@@ -33,7 +33,7 @@ from typing import Any, BinaryIO, Iterable, Iterator, Optional, Union
 
 from . import __version__
 from .config import PATH_KEYS, Config
-from .io import InputError, InputRecord, ReadOptions, read_jsonl_stream
+from .io import InputError, InputRecord, ReadOptions, _kind, read_jsonl_stream
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -101,14 +101,6 @@ def _diff_keys(old: Any, new: Any, prefix: str = "") -> list[str]:
 
 
 # ----------------------------------------------------------------------------- inputs and plan
-
-def _kind(path: Path, opts: ReadOptions) -> Optional[str]:
-    name = path.name.lower()
-    for ext in sorted(opts.extensions, key=len, reverse=True):
-        if name.endswith(ext):
-            return ext
-    return None
-
 
 def list_input_files(inputs: Iterable[Union[str, Path]], opts: ReadOptions,
                      exclude_dir: Optional[Union[str, Path]] = None) -> list[str]:

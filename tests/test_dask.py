@@ -212,3 +212,24 @@ def test_engine_dask_in_the_config_runs_the_cli_on_that_scheduler(corpus, client
     assert code == 1  # finished, with the corpus's refused records in the errors files
     assert [p["status"] for p in parts.read_manifest(outdir)["partitions"]] == ["done"] * 3
     assert _merged(outdir, tmp_path) == reference_blank
+
+
+def test_partitions_of_a_gzip_jsonl_file_without_dask_match_the_cli(corpus, tmp_path):
+    """run_partition is a plain function: every partition run in this process, ranges of a
+    .jsonl.gz file read by skipping lines, gives the CLI's records."""
+    from pipeline.config import load_config
+
+    gz = tmp_path / "news.jsonl.gz"
+    gz.write_bytes(gzip.compress((corpus / "news.jsonl").read_bytes()))
+    ref = tmp_path / "ref.jsonl"
+    main(["annotate", str(gz), "-o", str(ref), "-q", "--no-model"])
+    config = load_config(NO_MODEL)
+    outdir = tmp_path / "out"
+    manifest = parts.prepare([str(gz)], outdir, config, partitions=4)
+    assert [p["start"]["unit"] for p in manifest["partitions"]] == [0, 45, 90, 135]
+    for part in manifest["partitions"]:
+        parts.record_done(part, parts.run_partition(*parts.task_arguments(manifest, part), config, str(outdir)))
+    parts.write_manifest(outdir, manifest)
+    docs, errors = _merged(outdir, tmp_path)
+    assert docs == ref.read_bytes()
+    assert errors == sorted((tmp_path / "ref.errors.jsonl").read_text().splitlines()) and len(errors) == 3
