@@ -43,7 +43,7 @@ def _dask_options(p) -> None:
     g = p.add_argument_group("Dask (README: Scaling out)")
     g.add_argument("--dask", metavar="SCHEDULER", help="run on a Dask cluster: a scheduler address (tcp://host:8786) or 'local' "
                         "(a LocalCluster, --workers processes or one per core); -o is then a directory")
-    g.add_argument("--partitions", type=int, help="number of partitions (default: ~1000 units each)")
+    g.add_argument("--partitions", type=int, metavar="N", help="number of partitions (default: ~1000 units each)")
     g.add_argument("--overwrite", action="store_true",
                    help="start over when OUTDIR holds a run with another config, model or inputs")
 
