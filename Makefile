@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 DATA   ?= ../shared/data
 N      ?= 2000
 
-.PHONY: run test models bench bench-clean bench-relations stem-accuracy clean-venv
+.PHONY: run test models bench bench-clean bench-relations stem-accuracy soak clean-venv
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -29,6 +29,11 @@ models: $(VENV)/.installed
 ## make bench: throughput and memory on the first $(N) articles of the CLICK-ID dump
 bench: $(VENV)/.installed
 	$(PY) bench/throughput.py --data $(DATA) --limit $(N)
+
+## make soak: Dask soak and scaling (1 and 2 workers, memory sampled) on DOCS documents (not in CI)
+DOCS   ?= 100000
+soak: $(VENV)/.installed
+	$(PY) bench/soak.py --data $(DATA) --docs $(DOCS) --workers 1 2 --baseline
 
 ## make bench-clean: cleaner vs jusText vs trafilatura on the seeds gold and boilerplate-dev
 bench-clean: $(VENV)/.installed

@@ -40,7 +40,17 @@ def _annotate_parser(sub) -> None:
     p.add_argument("--keep-raw", action="store_true", help="add the raw (block-line) text as 'raw'")
     p.add_argument("--keep-lines", action="store_true", help="add per-line cleaning labels as 'lines'")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or warnings")
+    _dask_options(p)
     p.set_defaults(func=cmd_annotate)
+
+
+def _dask_options(p) -> None:
+    g = p.add_argument_group("Dask (README: Scaling out)")
+    g.add_argument("--dask", metavar="SCHEDULER", help="run on a Dask cluster: a scheduler address (tcp://host:8786) or 'local' "
+                        "(a LocalCluster, --workers processes or one per core); -o is then a directory")
+    g.add_argument("--partitions", type=int, metavar="N", help="number of partitions (default: ~1000 units each)")
+    g.add_argument("--overwrite", action="store_true",
+                   help="start over when OUTDIR holds a run with another config, model or inputs")
 
 
 def _overrides(args: argparse.Namespace) -> dict:
@@ -65,6 +75,8 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     from .batch import ResumeMismatch, annotate_files
     from .runner import Annotator, PipelineError
 
+    if args.dask or args.partitions or _engine(args) == "dask":
+        return cmd_annotate_dask(args)
     if args.workers < 1:
         print("warta: --workers must be >= 1", file=sys.stderr)
         return EXIT_USAGE
@@ -112,6 +124,77 @@ def _info_parser(sub) -> None:
     p.add_argument("--no-model", action="store_true")
     p.set_defaults(func=cmd_info, no_clean=False, id_field=None, text_field=None, html_field=None,
                    keep_raw=False, keep_lines=False)
+
+
+def _engine(args: argparse.Namespace) -> Optional[str]:
+    try:
+        return load_config(args.config, _overrides(args))["engine"]
+    except ConfigError:
+        return None  # cmd_annotate reports it
+
+
+def cmd_annotate_dask(args: argparse.Namespace) -> int:
+    """`warta annotate ... -o OUTDIR --dask SCHEDULER|local`: part files + manifest in OUTDIR."""
+    from .dask import annotate
+    from .partitions import ManifestError
+    from .runner import Annotator, PipelineError
+
+    if args.output == "-" or args.resume:
+        print("warta: with --dask, -o is a directory and reruns resume by themselves "
+              "(no '-', no --resume)", file=sys.stderr)
+        return EXIT_USAGE
+    if (args.partitions is not None and args.partitions < 1) or args.workers < 1:
+        print("warta: --partitions and --workers must be >= 1", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        config = load_config(args.config, _overrides(args))
+        Annotator(config)  # fail early on a bad stage sequence or config, before any cluster starts
+    except (ConfigError, PipelineError) as exc:
+        print(f"warta: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.quiet:
+        warnings.simplefilter("ignore")
+    say = (lambda msg: None) if args.quiet else (lambda msg: print(f"warta: {msg}", file=sys.stderr))
+    try:
+        summary = annotate(args.inputs, args.output, config=config,
+                           scheduler=args.dask or config["dask"]["scheduler"],
+                           workers=args.workers if args.workers > 1 else None,
+                           partitions=args.partitions, overwrite=args.overwrite,
+                           progress=not args.quiet, say=say)
+    except (ManifestError, ValueError, OSError) as exc:
+        print(f"warta: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    say(f"{summary.documents} documents in {summary.partitions} partitions under {args.output} "
+        f"({len(summary.computed)} annotated now, {summary.errors} errors"
+        + (f", {sum(summary.skipped.values())} WARC records skipped" if summary.skipped else "")
+        + f"), {summary.seconds:.1f}s")
+    if summary.errors:
+        say(f"refused documents are listed in {args.output}/part-*.errors.jsonl")
+    if summary.failed:
+        say(f"{len(summary.failed)} partitions failed: rerun the same command to complete them")
+    return EXIT_OK if summary.ok else EXIT_DOC_ERRORS
+
+
+def _merge_parser(sub) -> None:
+    p = sub.add_parser("merge", help="join the part files of a --dask run in input order",
+                       description="Concatenate OUTDIR/part-*.jsonl.gz (checked against the manifest) "
+                                   "into one file, and their errors into OUT.errors.jsonl.")
+    p.add_argument("outdir", metavar="OUTDIR")
+    p.add_argument("-o", "--output", required=True, help="merged JSONL (.gz: gzip)")
+    p.set_defaults(func=cmd_merge)
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from .partitions import ManifestError, merge
+
+    try:
+        done = merge(args.outdir, args.output)
+    except (ManifestError, OSError) as exc:
+        print(f"warta: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"warta: {done['documents']} documents, {done['errors']} errors from {done['partitions']} "
+          f"partitions written to {args.output}", file=sys.stderr)
+    return EXIT_OK
 
 
 def _evaluate_parser(sub) -> None:
@@ -177,6 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     _export_parser(sub)
     _show_parser(sub)
     _report_parser(sub)
+    _merge_parser(sub)
     return parser
 
 

@@ -147,7 +147,8 @@ def _shipped_defaults() -> Config:
 
 
 # settings that change how a run goes, not what it writes
-NOT_IN_DIGEST = {"pipeline.batch_size", "pipeline.time_budget", "pipeline.blas", "input", "evaluate"}
+NOT_IN_DIGEST = {"pipeline.batch_size", "pipeline.time_budget", "pipeline.blas", "input", "evaluate",
+                 "engine", "dask"}
 
 
 def config_digest(cfg: Config) -> str:

@@ -240,6 +240,10 @@ def _read_file(path: Path, opts: ReadOptions) -> Iterator[Item]:
     kind = _kind(path, opts)
     if kind in (".jsonl", ".jsonl.gz"):
         yield from read_jsonl_file(path, opts)
+    elif kind in (".warc", ".warc.gz"):
+        from .warc import read_warc_file  # HTML responses of a web archive
+
+        yield from read_warc_file(path, opts)
     else:
         yield from read_text_file(path, opts)
 

@@ -143,16 +143,19 @@ class Annotator:
         return results  # type: ignore[return-value]
 
     # ------------------------------------------------------------------ streams
-    def to_item(self, record: Record, index: int, source: Optional[str] = None) -> Union[InputRecord, InputError]:
-        """A text, a dict (id/text fields, others into meta) or an InputRecord -> InputRecord."""
+    def to_item(self, record: Record, index: int, source: Optional[str] = None,
+                default_id: Optional[str] = None) -> Union[InputRecord, InputError]:
+        """A text, a dict (id/text fields, others into meta) or an InputRecord -> InputRecord.
+        `source` defaults to the position (`api:N`), the id of a record without one to `docN`."""
         key = source if source is not None else f"api:{index + 1}"
+        doc_id = default_id or f"doc{index}"
         if isinstance(record, InputRecord):
             return record
         if isinstance(record, str):
-            record = {self.read_options.id_field: f"doc{index}", self.read_options.text_field: record}
+            record = {self.read_options.id_field: doc_id, self.read_options.text_field: record}
         if not isinstance(record, Mapping):
             return InputError(key, key, None, None, f"record is a {type(record).__name__}, not a text or a mapping")
-        return record_from_mapping(dict(record), key, key, None, self.read_options, f"doc{index}")
+        return record_from_mapping(dict(record), key, key, None, self.read_options, doc_id)
 
     def pipe(self, records: Iterable[Any], batch_size: Optional[int] = None, n_process: int = 1,
              as_tuples: bool = False, errors: Optional[list] = None) -> Iterator[dict[str, Any]]:

@@ -1,0 +1,180 @@
+"""Soak and scaling benchmark for Dask runs (not in CI): many documents, memory sampled all along.
+
+Usage:
+    python bench/soak.py --data ../shared/data --docs 100000 --workers 1 2      # the full soak (hours)
+    python bench/soak.py --data ../shared/data --docs 2000 --workers 1 2 --baseline
+
+Builds DOCS documents from the CLICK-ID news dump (its 22k articles repeated, each copy with fresh
+ids), then for each worker count starts a LocalCluster (one thread per worker process), runs
+`pipeline.dask.annotate` into a fresh directory and samples the resident memory of every worker
+and of the client every --sample seconds. Prints documents/s, words/s, peak RSS per worker, the
+memory growth between the middle and the last third of the samples (a leak shows as growth that
+scales with input size), and the speed-up against 1 worker and against the single-process
+`warta annotate` (--baseline). Timings include starting the workers' pipelines (model load), as
+a user's run does; the cluster itself is started before the clock. CPU seconds of every process
+are printed too: on a machine shared with other jobs, words per CPU-second compares the engines
+where wall-clock ratios only measure the contention.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from itertools import cycle, islice
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def build_input(data: Path, docs: int, path: Path) -> int:
+    """DOCS records from the news dump, repeated with fresh ids; returns the number of words."""
+    src = data / "news-corpus-clickid" / "articles.jsonl"
+    with open(src, encoding="utf-8") as fh:
+        articles = [json.loads(line) for line in fh]
+    words = 0
+    with open(path, "w", encoding="utf-8") as out:
+        for n, art in enumerate(islice(cycle(articles), docs)):
+            rec = dict(art, id=f"{art['id']}-r{n // len(articles)}")
+            words += len(rec["text"].split())
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    return words
+
+
+def _third_growth(samples: list[float]) -> float:
+    """Median of the last third of the samples minus the median of the middle third (the first
+    third holds the start: imports and model load). A leak grows through the whole run."""
+    k = max(1, len(samples) // 3)
+    return statistics.median(samples[-k:]) - statistics.median(samples[k:2 * k] or samples)
+
+
+def run_dask(inp: Path, workers: int, sample: float, config: dict) -> dict:
+    import psutil
+    from distributed import Client
+
+    from pipeline.dask import annotate, local_cluster
+
+    outdir = Path(tempfile.mkdtemp(prefix=f"soak-{workers}w-"))
+    cluster = local_cluster(workers, dashboard=None)
+    client = Client(cluster)
+    me = psutil.Process()
+    series: dict[str, list[float]] = {}
+    client_rss: list[float] = []
+    result: dict = {}
+
+    def job() -> None:
+        result["summary"] = annotate([str(inp)], outdir, client=client, config=config, progress=False,
+                                     say=lambda m: None)
+
+    client_cpu0 = sum(me.cpu_times()[:2])
+    t0 = time.perf_counter()
+    th = threading.Thread(target=job)
+    th.start()
+    while th.is_alive():
+        try:
+            for addr, rss in client.run(lambda: __import__("psutil").Process().memory_info().rss / 2**20).items():
+                series.setdefault(addr, []).append(rss)
+        except Exception:  # noqa: BLE001 - a worker between restarts
+            pass
+        client_rss.append(me.memory_info().rss / 2**20)
+        th.join(timeout=sample)
+    seconds = time.perf_counter() - t0
+    cpu = client.run(lambda: sum(__import__("psutil").Process().cpu_times()[:2]))
+    client.close()
+    cluster.close()
+    s = result["summary"]
+    return {"workers": workers, "seconds": seconds, "documents": s.documents, "words": s.words,
+            "partitions": s.partitions, "worker_peak": [max(v) for v in series.values()],
+            "worker_growth": [_third_growth(v) for v in series.values()],
+            "client_peak": max(client_rss), "client_growth": _third_growth(client_rss),
+            "samples": len(client_rss), "worker_cpu": sorted(cpu.values()),
+            "client_cpu": sum(me.cpu_times()[:2]) - client_cpu0, "series": {a: [round(x) for x in v] for a, v in series.items()},
+            "outdir": str(outdir)}
+
+
+def run_single(inp: Path, sample: float, no_model: bool) -> dict:
+    """`warta annotate` in one process (the baseline), its memory sampled the same way."""
+    import psutil
+
+    out = Path(tempfile.mkdtemp(prefix="soak-1p-")) / "out.jsonl"
+    cmd = [sys.executable, "-m", "pipeline.cli", "annotate", str(inp), "-o", str(out), "-q"]
+    cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd + (["--no-model"] if no_model else []), cwd=ROOT)
+    ps, rss = psutil.Process(proc.pid), []
+    while proc.poll() is None:
+        try:
+            rss.append(ps.memory_info().rss / 2**20)
+        except psutil.Error:
+            break
+        time.sleep(sample)
+    seconds = time.perf_counter() - t0
+    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
+    words = docs = 0
+    with open(out, encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            docs += 1
+            words += len(rec["tokens"]) or len(rec["text"].split())
+    return {"seconds": seconds, "documents": docs, "words": words, "peak": max(rss or [0]), "cpu": cpu,
+            "growth": _third_growth(rss) if rss else 0.0}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--docs", type=int, default=100_000)
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--sample", type=float, default=5.0, help="seconds between memory samples")
+    ap.add_argument("--baseline", action="store_true", help="also time single-process `warta annotate`")
+    ap.add_argument("--no-model", action="store_true")
+    ap.add_argument("--json", type=Path, help="write every figure (and the memory series) here")
+    args = ap.parse_args()
+    config = {"pipeline": {"model": None}} if args.no_model else None
+    inp = Path(tempfile.mkdtemp(prefix="soak-in-")) / "soak.jsonl"
+    build_input(args.data, args.docs, inp)
+    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, "
+          f"Python {platform.python_version()}; {args.docs} CLICK-ID documents ({inp.stat().st_size / 2**20:.0f} MiB)")
+    figures: dict = {"docs": args.docs, "runs": []}
+    if args.baseline:
+        b = run_single(inp, args.sample, args.no_model)
+        figures["single"] = b
+        print(f"single process : {b['seconds']:7.1f}s {b['documents'] / b['seconds']:7.1f} docs/s "
+              f"{b['words'] / b['seconds']:9,.0f} words/s  peak RSS {b['peak']:.0f} MiB "
+              f"(growth {b['growth']:+.0f} MiB); {b['cpu']:.0f} CPU-s, {b['words'] / b['cpu']:,.0f} words/CPU-s")
+    for w in args.workers:
+        r = run_dask(inp, w, args.sample, config)
+        figures["runs"].append(r)
+        peaks = ", ".join(f"{p:.0f}" for p in r["worker_peak"])
+        growth = ", ".join(f"{g:+.0f}" for g in r["worker_growth"])
+        print(f"dask {w} worker(s): {r['seconds']:7.1f}s {r['documents'] / r['seconds']:7.1f} docs/s "
+              f"{r['words'] / r['seconds']:9,.0f} words/s  {r['partitions']} partitions; peak RSS per "
+              f"worker [{peaks}] MiB (growth middle->last third [{growth}]); client peak "
+              f"{r['client_peak']:.0f} MiB ({r['client_growth']:+.0f}); {r['samples']} samples")
+        wcpu = sum(r["worker_cpu"])
+        print(f"    CPU-s per worker [{', '.join(f'{c:.0f}' for c in r['worker_cpu'])}], "
+              f"{r['words'] / wcpu:,.0f} words per worker CPU-s; client + scheduler {r['client_cpu']:.0f} CPU-s")
+    rates = {r["workers"]: r["words"] / r["seconds"] for r in figures["runs"]}
+    if 1 in rates:
+        for w, rate in rates.items():
+            if w != 1:
+                print(f"scaling 1 -> {w} workers: {rate / rates[1]:.2f}x")
+    if args.baseline:
+        single = figures["single"]["words"] / figures["single"]["seconds"]
+        for w, rate in rates.items():
+            print(f"dask {w} worker(s) vs single process: {rate / single:.2f}x")
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=1))
+
+
+if __name__ == "__main__":
+    main()
