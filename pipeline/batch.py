@@ -15,7 +15,8 @@ from typing import Any, Callable, Iterable, Iterator, Optional, Union
 from .config import Config
 from .document import Document
 from .html import html_to_lines
-from .io import InputError, InputRecord, JsonlWriter, ReadOptions, errors_path, iter_inputs
+from .io import (InputError, InputRecord, JsonlWriter, ReadOptions, StderrJsonlWriter, check_outputs,
+                 errors_path, iter_inputs)
 from .runner import Annotator
 
 _WORKER: Optional[Annotator] = None
@@ -51,8 +52,7 @@ def annotate_records(annotator: Annotator, records: list[InputRecord]) -> list[U
         if len(records) == 1:
             rec = records[0]
             exc_type, exc, _ = sys.exc_info()
-            return [InputError(rec.key, rec.key.rsplit(":", 1)[0] if ":" in rec.key else rec.key,
-                               None, rec.id, f"annotation failed: {exc_type.__name__}: {exc}")]
+            return [InputError.for_record(rec, f"annotation failed: {exc_type.__name__}: {exc}")]
         out: list[Union[dict, InputError]] = []
         for rec in records:
             out.extend(annotate_records(annotator, [rec]))
@@ -117,8 +117,9 @@ def annotate_files(
     started = time.perf_counter()
     bar = Progress(progress)
     err_path = errors_path(output)
+    inputs = check_outputs(inputs, output, err_path)
     with JsonlWriter(output, resume=resume, key_field="source") as out, \
-            JsonlWriter(err_path, resume=resume, key_field="key") if err_path else _NullWriter() as errs:
+            JsonlWriter(err_path, resume=resume, key_field="key") if err_path else StderrJsonlWriter() as errs:
         done = out.done | errs.done
 
         def report(error: InputError) -> None:

@@ -1,18 +1,26 @@
 """`warta` command line: parses arguments and calls the plain functions of the package.
 
-Exit status of `warta annotate`: 0 = every document annotated; 1 = the run finished but
-some documents or files were refused (see OUT.errors.jsonl); 2 = bad usage or config.
+Exit status (every failure ends with one line `warta: error: <cause>` on stderr, no traceback;
+set WARTA_DEBUG=1 to see it): 0 = every document annotated; 1 = the run finished but some
+documents or files were refused (see OUT.errors.jsonl); 2 = nothing was done: bad usage or
+config (including a model directory that is not a spaCy model, a missing data file, an output
+that is an input, is a directory or is locked by another run); 3 = the run was aborted midway
+(disk full, an internal error): what was written is valid JSONL and `--resume` completes it;
+130 = interrupted (Ctrl-C).
 """
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
+import traceback
 import warnings
 from typing import Optional, Sequence
 
 from .config import ConfigError, load_config
 
-EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE, EXIT_ABORTED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 def _annotate_parser(sub) -> None:
@@ -72,6 +80,9 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     except (ConfigError, PipelineError) as exc:
         print(f"warta: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except (OSError, ValueError) as exc:  # e.g. a model directory spaCy cannot load
+        print(f"warta: error: cannot load the pipeline: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_USAGE
     if args.quiet:
         warnings.simplefilter("ignore")
         import logging
@@ -80,7 +91,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     summary = annotate_files(
         args.inputs, args.output, annotator if args.workers == 1 else config,
         workers=args.workers, resume=args.resume, progress=not args.quiet,
-        warn=(lambda msg: None) if args.quiet else
+        warn=(lambda msg: None) if args.quiet or args.output == "-" else  # '-': JSON errors on stderr
         (lambda msg: print(f"warta: warning: {msg}", file=sys.stderr)),
     )
     if not args.quiet:
@@ -180,13 +191,50 @@ def cmd_train(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def exit_code_for(exc: BaseException) -> tuple[int, str]:
+    """The exit status and one-line message for an exception that ended a command."""
+    from .io import OutputWriteError, RunRefused
+    from .runner import PipelineError
+
+    if isinstance(exc, KeyboardInterrupt):
+        return EXIT_INTERRUPTED, "interrupted"
+    if isinstance(exc, (ConfigError, PipelineError, RunRefused)):
+        return EXIT_USAGE, _one_line(exc)
+    if isinstance(exc, BrokenPipeError):
+        return EXIT_ABORTED, "aborted: the output was closed (broken pipe)"
+    if isinstance(exc, OutputWriteError):
+        hint = " (disk full)" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else ""
+        return EXIT_ABORTED, f"aborted{hint}: {_one_line(exc)}; --resume repairs the output and completes the run"
+    if isinstance(exc, MemoryError):
+        return EXIT_ABORTED, "aborted: out of memory"
+    if isinstance(exc, OSError):
+        return EXIT_ABORTED, f"aborted: {_one_line(exc)}"
+    return EXIT_ABORTED, (f"aborted by an internal error: {type(exc).__name__}: {_one_line(exc)} "
+                          "(set WARTA_DEBUG=1 for the traceback)")
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run one `warta` command; exceptions become an exit status and a one-line message."""
     import logging
 
     logging.basicConfig(format="warta: warning: %(message)s", level=logging.WARNING)
     parser = build_parser()
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except (Exception, KeyboardInterrupt) as exc:
+        code, message = exit_code_for(exc)
+        if os.environ.get("WARTA_DEBUG"):
+            traceback.print_exc()
+        if isinstance(exc, BrokenPipeError):  # nothing more can go to stdout; stop Python's flush
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        print(f"warta: error: {message}", file=sys.stderr)
+        return code
 
 
 if __name__ == "__main__":
