@@ -656,6 +656,13 @@ def errors_path(output: Union[str, Path, None]) -> Optional[Path]:
     return p.with_name(name + ".errors.jsonl")
 
 
+def _resolved(path: Path) -> Optional[Path]:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError, ValueError):  # a symbolic link loop (RuntimeError before 3.13)
+        return None
+
+
 def _identity(path: Union[str, Path]) -> Optional[tuple[int, int]]:
     try:
         return _file_id(os.stat(path))
@@ -683,7 +690,7 @@ def check_outputs(inputs: Iterable[Union[str, Path]], output: Union[str, Path, N
         except OSError:
             pass
     for what, name, tpath, ident in targets:
-        resolved = tpath.resolve() if tpath is not None else None
+        resolved = _resolved(tpath) if tpath is not None else None
         for item in inputs:
             if str(item) == "-":
                 try:
@@ -696,7 +703,7 @@ def check_outputs(inputs: Iterable[Union[str, Path]], output: Union[str, Path, N
                 continue
             ipath = Path(item)
             if (ident is not None and _identity(ipath) == ident) or \
-                    (resolved is not None and ipath.resolve() == resolved):
+                    (resolved is not None and _resolved(ipath) == resolved):
                 raise OutputIsInputError(f"{what} {name}".strip() + f" is the input {_path_str(item)} "
                                          "(same file); refusing to overwrite an input")
     files = [t for t in targets if t[2] is not None]

@@ -302,6 +302,22 @@ def test_unlistable_subdirectories_and_broken_symlinks_are_error_records(tmp_pat
     assert summary.errors == 6
 
 
+def test_explicit_broken_links_are_error_records(tmp_path, blank_annotator):
+    loop, dangling, good = tmp_path / "loop.txt", tmp_path / "dangling.jsonl", tmp_path / "good.txt"
+    loop.symlink_to(loop)
+    dangling.symlink_to(tmp_path / "gone.jsonl")
+    good.write_text(GOOD[0])
+    summary, docs, errors = run_files(tmp_path, [loop, dangling, good], blank_annotator)
+    assert [d["id"] for d in docs] == ["good"]
+    assert [(Path(e["path"]).name, e["reason"]) for e in errors] == [
+        ("loop.txt", "cannot access: Too many levels of symbolic links"),
+        ("dangling.jsonl", f"dangling symbolic link (target {tmp_path / 'gone.jsonl'} missing)")]
+    link_out = tmp_path / "o_loop.jsonl"
+    link_out.symlink_to(link_out)
+    with pytest.raises(OutputOpenError, match="cannot open output"):
+        annotate_files([good], link_out, blank_annotator, progress=False)
+
+
 def test_undecodable_file_names_are_annotated_with_an_escaped_source(tmp_path, blank_annotator):
     d = tmp_path / "in"
     d.mkdir()
