@@ -78,7 +78,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         config = load_config(args.config, _overrides(args))
         annotator = Annotator(config)
     except (ConfigError, PipelineError) as exc:
-        print(f"warta: {exc}", file=sys.stderr)
+        print(f"warta: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except (OSError, ValueError) as exc:  # e.g. a model directory spaCy cannot load
         print(f"warta: error: cannot load the pipeline: {_one_line(exc)}", file=sys.stderr)
@@ -192,7 +192,9 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__
+    """An exception's message on one line (its lines joined with '; ')."""
+    lines = [" ".join(ln.split()) for ln in str(exc).splitlines() if ln.strip()]
+    return "; ".join(lines).replace(":; ", ": ") or type(exc).__name__
 
 
 def exit_code_for(exc: BaseException) -> tuple[int, str]:

@@ -480,7 +480,7 @@ def fast_cli(monkeypatch, blank_annotator):
 
     real = pipeline.runner.Annotator
     monkeypatch.setattr(pipeline.runner, "Annotator",
-                        lambda cfg: blank_annotator if cfg["pipeline"]["model"] is None else real(cfg))
+                        lambda cfg: blank_annotator if cfg == blank_annotator.config else real(cfg))
 
     def run(*args):
         return cli.main(["annotate", *map(str, args)])
@@ -509,6 +509,8 @@ def _config(tmp_path: Path, text: str) -> Path:
     (lambda t: ["--config", _config(t, "clean:\n  cues: null\n")], "config key 'clean.cues' must not be null"),
     (lambda t: ["--config", _config(t, "input:\n  max_chars: 0\n")], "'input.max_chars' must be >= 1"),
     (lambda t: ["--no-model", "-o", t], "is a directory"),
+    (lambda t: ["--no-model", "--config", _config(t, "pipeline:\n  stages: [clean, stem]\n")],
+     "cannot run this stage sequence: stage 'stem' requires 'tokens'"),
 ])
 def test_exit_2_for_usage_and_config_errors(tmp_path, fast_cli, capsys, setup, message):
     src = tmp_path / "a.txt"
@@ -538,7 +540,7 @@ def test_exit_3_for_an_internal_error_and_130_for_ctrl_c(tmp_path, fast_cli, cap
     monkeypatch.setattr(pipeline.batch, "annotate_files", crash)
     assert fast_cli(src, "-o", tmp_path / "o.jsonl", "--no-model") == 3
     err = capsys.readouterr().err
-    assert err.strip() == ("warta: error: aborted by an internal error: RuntimeError: boom second line "
+    assert err.strip() == ("warta: error: aborted by an internal error: RuntimeError: boom; second line "
                            "(set WARTA_DEBUG=1 for the traceback)")
 
     def interrupted(*a, **k):
