@@ -35,6 +35,7 @@ MAX_JSON_DEPTH = 100  # deeper JSON records are refused (Python's own limit is ~
 READ_CHUNK = 1 << 16  # bytes read at a time; a line is never held beyond its limit + one chunk
 BOM = "\ufeff"
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")  # the only way JSON text can hold one
 # what a broken (gzip) stream can raise while being read
 READ_ERRORS = (OSError, EOFError, zlib.error, ValueError)
 
@@ -153,8 +154,6 @@ def _check_text(text: str, key: str, path: str, line: Optional[int], doc_id: Opt
                           f"{opts.max_chars:,})")
     if not text.strip():
         return InputError(key, path, line, doc_id, "empty document")
-    if _SURROGATE.search(text):
-        return InputError(key, path, line, doc_id, "text holds a lone surrogate (not valid Unicode)")
     return None
 
 
@@ -192,6 +191,9 @@ def _json_problem(obj: Any) -> Optional[str]:
 
 def _no_constants(name: str) -> Any:
     raise ValueError(f"non-standard JSON value {name}")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_no_constants)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -271,7 +273,7 @@ def _parse_jsonl_line(raw: bytes, lineno: int, name: str, opts: ReadOptions) -> 
     if problem:
         return InputError(key, name, lineno, None, problem)
     try:
-        obj = json.loads(line, parse_constant=_no_constants)
+        obj = _DECODER.decode(line)
     except json.JSONDecodeError as exc:
         return InputError(key, name, lineno, None, f"broken JSON line: {exc.msg} at column {exc.colno}")
     except RecursionError:
@@ -289,7 +291,9 @@ def _parse_jsonl_line(raw: bytes, lineno: int, name: str, opts: ReadOptions) -> 
     else:
         return InputError(key, name, lineno, None,
                           f"field '{opts.id_field}' must be a string or a number, got {type(raw_id).__name__}")
-    problem = _json_problem(obj)
+    # only a line with 101+ brackets can be too deep, only \uD8xx-\uDFxx escapes make surrogates
+    suspicious = raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH or _SURROGATE_ESCAPE.search(raw)
+    problem = _json_problem(obj) if suspicious else None
     if problem:
         return InputError(key, name, lineno, doc_id, problem)
     field_name = opts.html_field or opts.text_field
