@@ -5,7 +5,7 @@ set WARTA_DEBUG=1 to see it): 0 = every document annotated; 1 = the run finished
 documents or files were refused (see OUT.errors.jsonl); 2 = nothing was done: bad usage or
 config (including a model directory that is not a spaCy model, a missing data file, an output
 that is an input, is a directory or is locked by another run); 3 = the run was aborted midway
-(disk full, an internal error): what was written is valid JSONL and `--resume` completes it;
+(disk full, an internal error): `--resume` cuts a torn last line and completes the run;
 130 = interrupted (Ctrl-C).
 """
 from __future__ import annotations
