@@ -537,6 +537,24 @@ def json_line(record: dict[str, Any]) -> bytes:
         return (json.dumps(_sanitized(record), ensure_ascii=False) + "\n").encode("utf-8")
 
 
+_OWN_FDS: set[int] = set()  # descriptors of open outputs; forked workers must not keep them
+
+
+def _close_in_child() -> None:
+    """In a forked child (a worker process): close the parent's outputs, so the lock dies with
+    the parent even when orphaned workers outlive it (kill -9), and `--resume` can start at once."""
+    for fd in list(_OWN_FDS):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _OWN_FDS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_in_child)
+
+
 def _lock(fd: int, path: Path) -> None:
     if fcntl is None:
         return
@@ -580,6 +598,7 @@ class JsonlWriter:
             return
         self._stream = None
         self.fd = open_output(self.path, resume)
+        _OWN_FDS.add(self.fd)
         if resume:
             self.done = repair_and_collect(self.path, key_field)
 
@@ -604,6 +623,7 @@ class JsonlWriter:
 
     def close(self) -> None:
         if self.path is not None and self.fd >= 0:
+            _OWN_FDS.discard(self.fd)
             os.close(self.fd)
             self.fd = -1
 

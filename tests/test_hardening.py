@@ -486,6 +486,28 @@ def test_two_concurrent_runs_do_not_interleave(tmp_path):
         assert any(b"in use by another warta run" in err for _, err in results)
 
 
+def test_a_killed_multi_worker_run_can_resume_at_once(tmp_path):
+    """Orphaned workers of a kill -9'ed run (still busy with their chunk) do not hold the lock."""
+    import time
+
+    n = 200
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text("".join(jl({"id": f"d{i:03d}", "text": GOOD[i % 3] * 25}) + "\n" for i in range(n)))
+    small = _config(tmp_path, "pipeline:\n  batch_size: 8\n")
+    cmd = [sys.executable, "-m", "pipeline.cli", "annotate", str(src), "-o", str(out), "--no-model", "-q",
+           "--workers", "2", "--config", str(small)]
+    proc = subprocess.Popen(cmd, cwd=ROOT)
+    deadline = time.time() + 120
+    while time.time() < deadline and not (out.exists() and out.read_bytes().count(b"\n") >= 8):
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    with wio.JsonlWriter(out, resume=True) as again:  # raises OutputLockedError if a worker kept it
+        written = len(again.done)
+    assert 8 <= written < n, "the run must be killed halfway"
+    assert [d["id"] for d in read_jsonl(out)] == [f"d{i:03d}" for i in range(written)]
+
+
 # ---------------------------------------------------------------------------------------------
 # exit codes: 0 ok, 1 refused inputs, 2 usage/config, 3 aborted; one line, no traceback
 
