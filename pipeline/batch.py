@@ -6,7 +6,6 @@ documents to OUT (JSONL, or gzip when OUT ends in `.gz`) and refused inputs to O
 """
 from __future__ import annotations
 
-import json
 import sys
 import time
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
 from .config import Config
-from .io import InputError, InputRecord, ReadOptions, errors_path, iter_inputs, open_writer
+from .io import InputError, InputRecord, ReadOptions, check_outputs, errors_path, iter_inputs, open_writer
 from .runner import Annotator, chunks, map_chunks
 
 
@@ -106,6 +105,7 @@ def annotate_files(
                         for i in inputs) else len(inputs)
     bar = Progress(progress, total)
     err_path = errors_path(output)
+    inputs = check_outputs(inputs, output, err_path)  # before anything is opened for writing
     with open_writer(output, resume=resume, key_field="source") as out, \
             open_writer(err_path, resume=resume, key_field="key") as errs:
         done = out.done | errs.done
@@ -113,11 +113,7 @@ def annotate_files(
         def report(error: InputError) -> None:
             summary.errors += 1
             warn(error.message())
-            record = {"key": error.key, **error.to_dict()}
-            if err_path is None:  # writing to stdout: refused records go to stderr as JSON
-                print(json.dumps(record, ensure_ascii=False), file=sys.stderr)
-            else:
-                errs.write(record)
+            errs.write({"key": error.key, **error.to_dict()})  # to stderr as JSON when OUT is stdout
 
         def pending() -> Iterator[Union[InputRecord, InputError]]:
             own_files = [p for p in (output, err_path) if p not in (None, "-")]

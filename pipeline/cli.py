@@ -1,19 +1,26 @@
 """`warta` command line: parses arguments and calls the plain functions of the package.
 
-Exit status of `warta annotate`: 0 = every document annotated; 1 = the run finished but
-some documents or files were refused (see OUT.errors.jsonl); 2 = bad usage, config or model;
-3 = aborted (an unexpected error, disk full, ...).
+Exit status (every failure ends with one line `warta: error: <cause>` on stderr, no traceback;
+set WARTA_DEBUG=1 to see it): 0 = every document annotated; 1 = the run finished but some
+documents or files were refused (see OUT.errors.jsonl); 2 = nothing was done: bad usage or
+config (including a model directory that is not a spaCy model, a missing data file, an output
+that is an input, is a directory or is locked by another run); 3 = the run was aborted midway
+(disk full, an internal error): `--resume` cuts a torn last line and completes the run;
+130 = interrupted (Ctrl-C).
 """
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
+import traceback
 import warnings
 from typing import Optional, Sequence
 
 from .config import ConfigError, load_config
 
-EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE, EXIT_ABORTED = 0, 1, 2, 3
+EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE, EXIT_ABORTED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 def _annotate_parser(sub) -> None:
@@ -90,14 +97,21 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         logging.getLogger("warta").setLevel(logging.ERROR)
     try:
         annotator = Annotator(load_config(args.config, _overrides(args)))
+    except (ConfigError, PipelineError) as exc:
+        print(f"warta: error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    except (OSError, ValueError) as exc:  # e.g. a model directory spaCy cannot load
+        print(f"warta: error: cannot load the pipeline: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
         summary = annotate_files(
             args.inputs, args.output, annotator, workers=args.workers, resume=args.resume,
             progress=not args.quiet, resume_anyway=args.resume_anyway, stdin_format=args.format,
-            warn=(lambda msg: None) if args.quiet else
+            warn=(lambda msg: None) if args.quiet or args.output == "-" else  # '-': JSON errors on stderr
             (lambda msg: print(f"warta: warning: {msg}", file=sys.stderr)),
         )
-    except (ConfigError, PipelineError, ResumeMismatch) as exc:
-        print(f"warta: {exc}", file=sys.stderr)
+    except ResumeMismatch as exc:
+        print(f"warta: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if not args.quiet:
         print(f"warta: {summary.documents} documents written to {args.output}, "
@@ -363,9 +377,37 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _one_line(exc: BaseException) -> str:
+    """An exception's message on one line (its lines joined with '; ')."""
+    lines = [" ".join(ln.split()) for ln in str(exc).splitlines() if ln.strip()]
+    return "; ".join(lines).replace(":; ", ": ") or type(exc).__name__
+
+
+def exit_code_for(exc: BaseException) -> tuple[int, str]:
+    """The exit status and one-line message for an exception that ended a command."""
+    from .io import OutputWriteError, RunRefused
+    from .runner import PipelineError
+
+    if isinstance(exc, KeyboardInterrupt):
+        return EXIT_INTERRUPTED, "interrupted"
+    if isinstance(exc, (ConfigError, PipelineError, RunRefused)):
+        return EXIT_USAGE, _one_line(exc)
+    if isinstance(exc, BrokenPipeError):
+        return EXIT_ABORTED, "aborted: the output was closed (broken pipe)"
+    if isinstance(exc, OutputWriteError):
+        hint = " (disk full)" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else ""
+        return EXIT_ABORTED, f"aborted{hint}: {_one_line(exc)}; --resume repairs the output and completes the run"
+    if isinstance(exc, MemoryError):
+        return EXIT_ABORTED, "aborted: out of memory"
+    if isinstance(exc, OSError):
+        return EXIT_ABORTED, f"aborted: {_one_line(exc)}"
+    return EXIT_ABORTED, (f"aborted by an internal error: {type(exc).__name__}: {_one_line(exc)} "
+                          "(set WARTA_DEBUG=1 for the traceback)")
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run one `warta` command; exceptions become an exit status and a one-line message."""
     import logging
-    import os
 
     logging.basicConfig(format="warta: warning: %(message)s", level=logging.WARNING)
     parser = build_parser()
@@ -374,10 +416,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         code = args.func(args)
         sys.stdout.flush()
         return code
-    except BrokenPipeError:  # `warta ... | head`: the reader left; no traceback
+    except BrokenPipeError:  # `warta ... | head`: the reader left; end quietly, as `cat` would
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+    except (Exception, KeyboardInterrupt) as exc:
+        code, message = exit_code_for(exc)
+        if os.environ.get("WARTA_DEBUG"):
+            traceback.print_exc()
+        print(f"warta: error: {message}", file=sys.stderr)
+        return code
 
 
 if __name__ == "__main__":

@@ -31,6 +31,9 @@ PATH_KEYS = {
     "relations.patterns",
 }
 
+# keys that may be null although their default is not (null model = tokenizer and rules only)
+NULLABLE_KEYS = {"pipeline.model"}
+
 Config = dict[str, Any]
 
 
@@ -91,6 +94,8 @@ def merge(defaults: Config, overrides: Mapping[str, Any], prefix: str = "") -> C
                 out[key] = merge(defaults[key], value, dotted + ".")
             except ConfigError as exc:
                 errors.append(str(exc))
+        elif value is None and defaults[key] is not None and dotted not in NULLABLE_KEYS:
+            errors.append(f"config key '{dotted}' must not be null (default: {defaults[key]!r})")
         elif not _type_ok(defaults[key], value):
             errors.append(
                 f"config key '{dotted}' must be {type(defaults[key]).__name__}, got {value!r}"
@@ -189,3 +194,24 @@ def _check_values(cfg: Config) -> None:
         )
     if cfg["pipeline"]["batch_size"] < 1:
         raise ConfigError("config key 'pipeline.batch_size' must be >= 1")
+    if cfg["input"]["max_chars"] < 1:
+        raise ConfigError("config key 'input.max_chars' must be >= 1")
+    _check_files(cfg)
+
+
+def _check_files(cfg: Config) -> None:
+    """Every data file named by the config exists; a model directory holds a spaCy pipeline."""
+    problems = []
+    for dotted in sorted(PATH_KEYS - NULLABLE_KEYS):
+        section, key = dotted.split(".")
+        value = cfg[section][key]
+        for path in value if isinstance(value, list) else [value]:
+            if not Path(path).is_file():
+                problems.append(f"config key '{dotted}': data file not found: {path}")
+    model = cfg["pipeline"]["model"]
+    if model is not None and Path(model).exists():  # a missing model directory only warns
+        if not Path(model).is_dir() or not (Path(model) / "config.cfg").is_file():
+            problems.append(f"config key 'pipeline.model': {model} is not a spaCy model directory "
+                            "(no config.cfg)")
+    if problems:
+        raise ConfigError("; ".join(problems))

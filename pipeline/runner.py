@@ -54,13 +54,6 @@ def _time_limit(seconds: Optional[float]):
         signal.signal(signal.SIGALRM, previous)
 
 
-def _error(rec: InputRecord, reason: str) -> InputError:
-    path, _, line = rec.key.rpartition(":")
-    if path and line.isdigit():
-        return InputError(rec.key, path, int(line), rec.id, reason)
-    return InputError(rec.key, rec.key, None, rec.id, reason)
-
-
 class Annotator:
     """A loaded pipeline: reuse it for many documents with `.pipe()`. `.nlp` is the spaCy
     Language (usable on its own: `annotator.nlp("...")` gives a Doc with every annotation)."""
@@ -118,7 +111,7 @@ class Annotator:
             try:
                 prepared.append((i, self.prepare(rec)))
             except Exception as exc:  # noqa: BLE001 - isolate the record
-                results[i] = _error(rec, f"cleaning failed: {type(exc).__name__}: {exc}")
+                results[i] = InputError.for_record(rec, f"cleaning failed: {type(exc).__name__}: {exc}")
         budget = self.config["pipeline"]["time_budget"]
         try:
             with _time_limit(budget * len(prepared) if budget else None):
@@ -131,7 +124,7 @@ class Annotator:
                     with _time_limit(budget):
                         docs.append((self.nlp(text), ctx))
                 except Exception as exc:  # noqa: BLE001
-                    results[i] = _error(records[i], f"annotation failed: {type(exc).__name__}: {exc}")
+                    results[i] = InputError.for_record(records[i], f"annotation failed: {type(exc).__name__}: {exc}")
                     docs.append(None)
         for (i, _), done in zip(prepared, docs):
             if done is None:
@@ -139,7 +132,7 @@ class Annotator:
             try:
                 results[i] = to_record(done[0], done[1], self.info, self.output)
             except Exception as exc:  # noqa: BLE001
-                results[i] = _error(records[i], f"writing failed: {type(exc).__name__}: {exc}")
+                results[i] = InputError.for_record(records[i], f"writing failed: {type(exc).__name__}: {exc}")
         return results  # type: ignore[return-value]
 
     # ------------------------------------------------------------------ streams

@@ -84,7 +84,7 @@ class Stemmer:
             return stem
         base = self.root_freq.get(stem, 0)
         best, best_n = stem, max(base * self.prefer_ratio, self.prefer_min)
-        for cand in self.candidate_roots(word):
+        for cand in sorted(self.candidate_roots(word)):  # set order would depend on the hash seed
             n = self.root_freq.get(cand, 0)
             if len(cand) > len(stem) and n > best_n:
                 best, best_n = cand, n

@@ -22,7 +22,7 @@ from collections import Counter
 from pathlib import Path
 from typing import BinaryIO, Iterator, Optional, Union
 
-from .io import InputError, InputRecord, ReadOptions
+from .records import InputError, InputRecord, ReadOptions
 
 log = logging.getLogger("warta")
 

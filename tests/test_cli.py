@@ -42,7 +42,7 @@ def test_missing_or_broken_model_is_an_error(tmp_path, seeds_copy):
     broken.mkdir()
     (broken / "weights.bin").write_bytes(b"\x00" * 10)
     res = run("annotate", seeds_copy, "-o", tmp_path / "o.jsonl", "--model", broken)
-    assert res.returncode == 2 and "not a spaCy pipeline" in res.stderr
+    assert res.returncode == 2 and "not a spaCy" in res.stderr
     assert not (tmp_path / "o.jsonl").exists()
 
 

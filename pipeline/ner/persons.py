@@ -171,7 +171,7 @@ def propagate_names(doc: Doc, spans: list[Found]) -> list[Found]:
             taken[k] = 1
     starts = {t.idx for t in doc}
     ends = {t.idx + len(t.text) for t in doc}
-    for name in sorted(names, key=len, reverse=True):
+    for name in sorted(names, key=lambda n: (-len(n), n)):  # longest first; ties by text, not set order
         for m in re.finditer(re.escape(name), text):
             s, e = m.start(), m.end()
             if s in starts and e in ends and not any(taken[s:e]):
