@@ -22,6 +22,7 @@ class Line:
     label: str = "content"  # title | content | boilerplate
     kind: Optional[str] = None  # boilerplate kind
     reason: Optional[str] = None  # which cue decided
+    confidence: Optional[float] = None  # the cleaner model's probability of `label`/`kind`
 
 
 @dataclass
@@ -59,7 +60,8 @@ class Document:
         }
         if keep_lines:
             out["lines"] = [
-                {"n": ln.n, "label": ln.label, **({"kind": ln.kind} if ln.kind else {})}
+                {"n": ln.n, "label": ln.label, **({"kind": ln.kind} if ln.kind else {}),
+                 **({"confidence": ln.confidence} if ln.confidence is not None else {})}
                 for ln in self.lines
             ]
         if keep_raw:

@@ -1,0 +1,92 @@
+"""The cleaner's trained line classifier: a linear-chain CRF (python-crfsuite) over the
+features of `clean_features`, one label per line: `title`, `content` or a boilerplate kind.
+
+`LineModel.label(lines, options, hints)` writes `label`, `kind`, `reason` and `confidence`
+(the CRF's marginal probability of the chosen label) on each line. A page has at most one
+`title`: the line the model finds most title-like; other lines it called title become
+`repeated_title` when they repeat it, else their next-best label.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Optional
+
+from .document import Line
+
+KEEP = ("title", "content")
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str) -> "LineModel":
+    return LineModel(path)
+
+
+class LineModel:
+    """A trained CRF model file (`models/cleaner/cleaner.crfsuite`)."""
+
+    def __init__(self, path: str) -> None:
+        import pycrfsuite
+
+        if not Path(path).exists():
+            raise FileNotFoundError(f"cleaner model not found: {path}")
+        self.path = path
+        self.tagger = pycrfsuite.Tagger()
+        self.tagger.open(path)
+        self.labels = list(self.tagger.labels())
+
+    def marginals(self, features: list[dict[str, float]]) -> tuple[list[str], list[dict[str, float]]]:
+        """Viterbi labels and per-line marginals of every label."""
+        import pycrfsuite
+
+        self.tagger.set(pycrfsuite.ItemSequence(features))
+        best = self.tagger.tag()
+        marg = [{y: self.tagger.marginal(y, i) for y in self.labels} for i in range(len(features))]
+        return best, marg
+
+    def label(self, lines: list[Line], options: Any,
+              hints: Optional[list[dict[str, Any]]] = None) -> None:
+        """Label the lines in place."""
+        from .clean_features import page_features
+
+        if not lines:
+            return
+        best, marg = self.marginals(page_features(lines, options, hints))
+        decide(lines, best, marg)
+
+
+def _norm_text(text: str) -> str:
+    return " ".join(text.lower().split()).strip(" :|-")
+
+
+def decide(lines: list[Line], best: list[str], marg: list[dict[str, float]]) -> None:
+    """Turn the CRF's output into line labels with one title at most."""
+    titles = [i for i, y in enumerate(best) if y == "title"]
+    title_i: Optional[int] = None
+    if titles:
+        title_i = max(titles, key=lambda i: marg[i].get("title", 0.0))
+    else:
+        first_content = next((i for i, y in enumerate(best) if y == "content"), None)
+        if first_content is not None:
+            cands = range(0, first_content)
+            scored = [(marg[i].get("title", 0.0), i) for i in cands]
+            if scored:
+                p, i = max(scored)
+                if p >= 0.2:
+                    title_i = i
+    for i, ln in enumerate(lines):
+        y = best[i]
+        if i == title_i:
+            y = "title"
+        elif y == "title":
+            if title_i is not None and _norm_text(ln.text) == _norm_text(lines[title_i].text):
+                y = "repeated_title"
+            else:
+                y = max((k for k in marg[i] if k != "title"), key=lambda k: marg[i][k])
+        ln.confidence = round(marg[i].get(y, 0.0) if y != "repeated_title" or best[i] != "title"
+                              else marg[i].get("title", 0.0), 4)
+        if y in KEEP:
+            ln.label, ln.kind = y, None
+        else:
+            ln.label, ln.kind = "boilerplate", y
+        ln.reason = "model"
