@@ -30,6 +30,10 @@ SENT_END_RE = re.compile(r"[.!?]['\"”’)]*$")
 LANDMARKS = ("nav", "header", "footer", "aside", "article", "main", "form", "figure", "figcaption",
              "ul", "ol", "li", "table", "h1", "h2", "h3", "h4", "blockquote", "a", "time", "strong")
 CLASS_TOKEN_RE = re.compile(r"^[a-z]{3,20}$")
+PLACE_DASH_RE = re.compile(r"^[A-Z][A-Za-z .]{1,30}(,\s*\(?[A-Za-z0-9.]+\)?)?\s*[-–—]+$")
+PAREN_CREDIT_RE = re.compile(r"\((?:[^()]*\b(?:foto|photo|dok|doc|ist|istimewa|getty|reuters|afp|ap|antara|ilustrasi)\b[^()]*|[^()\s]+/[^()]*)\)\s*$", re.I)
+TIME_RE = re.compile(r"\b\d{1,2}[:.]\d{2}\b\s*(WIB|WITA|WIT)?|\b(WIB|WITA|WIT)\b|\b\d+ (menit|jam|hari) (yang )?lalu\b", re.I)
+DATE_RE = re.compile(r"\b\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b|\b\d{1,2} (jan|feb|mar|apr|mei|may|jun|jul|agu|aug|agt|sep|okt|oct|nov|nop|des|dec)[a-z]*\.? \d{4}\b", re.I)
 Features = dict[str, float]
 
 
@@ -89,13 +93,18 @@ def line_base(line: Line, options: CleanOptions, stop: frozenset[str]) -> dict[s
         "quote": '"' in text or "“" in text,
         "bullet": text[:1] in "-•*·»>" or bool(re.match(r"^\d{1,2}[.)]\s", text)),
         "pipe": "|" in text,
+        "has_time": bool(TIME_RE.search(text)),
+        "place_dash": bool(PLACE_DASH_RE.match(text)),
+        "paren_credit": bool(PAREN_CREDIT_RE.search(text)),
+        "has_date": bool(DATE_RE.search(text)),
         "url": bool(re.search(r"https?://|www\.|@\w|\.com\b|\.co\.id\b", text, re.I)),
         "copyright": "©" in text or "copyright" in text.lower(),
         "first": lower[0] if lower else "",
         "first2": " ".join(lower[:2]),
         "last": lower[-1] if lower else "",
         "norm": _norm(text),
-        "prose": n_words >= 10 and n_stop / max(len(words), 1) >= 0.15,
+        "prose": n_words >= 10 and n_stop / max(len(words), 1) >= 0.15
+        and (bool(SENT_END_RE.search(text)) or text.endswith(("\"", "”")) or n_words >= 25),
         "lower": set(lower),
     }
 
@@ -109,7 +118,7 @@ def _body_run(base: list[dict[str, Any]]) -> tuple[int, int]:
         if b["prose"] and not b["cue"]:
             gain = b["words"] * (0.5 + b["stop"])
         elif b["cue"]:
-            gain = -6.0
+            gain = -3.0
         else:
             gain = -2.0 - 0.3 * b["words"]
         if cur <= 0:
@@ -172,9 +181,10 @@ def page_features(lines: list[Line], options: CleanOptions,
         for j in range(run_start, max(-1, run_start - 15), -1):
             b = base[j]
             if 3 <= b["words"] <= 25 and b["end"] in ("none",) and not b["cue"] and not b["date_line"] \
-                    and b["caps"] >= 0.3:
+                    and b["caps"] >= 0.3 and not b["paren_credit"] and "foto" not in b["lower"]:
                 title_cand = j
                 break
+    prose_idx = [i for i, b in enumerate(base) if b["prose"]]
     out: list[Features] = []
     for i, (ln, b) in enumerate(zip(lines, base)):
         f: Features = {"bias": 1.0}
@@ -208,6 +218,19 @@ def page_features(lines: list[Line], options: CleanOptions,
             f["title_sim=%d" % _bucket(sim, (0.2, 0.4, 0.6, 0.8))] = 1.0
             if contained and b["words"] >= 3:
                 f["in_title"] = 1.0
+        for w in (3, 8):
+            window = base[max(0, i - w):i + w + 1]
+            f[f"prose_density{w}"] = sum(x["prose"] for x in window) / len(window)
+            same_first = sum(x["first"] == b["first"] for x in window) - 1 if b["first"] else 0
+            f[f"same_first{w}={min(same_first, 4)}"] = 1.0
+            same_shape = sum(x["wb"] == b["wb"] and x["end"] == b["end"] for x in window) - 1
+            f[f"same_shape{w}={min(same_shape, 6)}"] = 1.0
+        up = next((i - j for j in range(i - 1, max(-1, i - 30), -1) if base[j]["prose"]), 99)
+        down = next((j - i for j in range(i + 1, min(n, i + 30)) if base[j]["prose"]), 99)
+        f[f"prose_up={_bucket(up, (2, 3, 5, 10, 30))}"] = 1.0
+        f[f"prose_down={_bucket(down, (2, 3, 5, 10, 30))}"] = 1.0
+        if prose_idx:
+            f[f"prose_rank={_bucket((i - prose_idx[0]) / max(1, prose_idx[-1] - prose_idx[0] + 1), (-0.5, -0.1, 0, 0.25, 0.5, 0.75, 1, 1.1, 1.5))}"] = 1.0
         h = line_hints[i]
         if is_html:
             _dom(f, h, options, main_el)
@@ -257,7 +280,7 @@ def _own(f: Features, b: dict[str, Any], prefix: str) -> None:
     f[f"{prefix}caps"] = b["caps"]
     f[f"{prefix}caps_b={_bucket(b['caps'], (0.3, 0.6, 0.9))}"] = 1.0
     for key in ("date_line", "dateline", "author", "credit", "quote", "bullet", "pipe", "url",
-                "copyright", "prose"):
+                "copyright", "prose", "has_time", "has_date", "place_dash", "paren_credit"):
         if b[key]:
             f[f"{prefix}{key}"] = 1.0
     if b["cue"]:
