@@ -8,6 +8,7 @@ Cue words and patterns live in `lang/id/boilerplate_cues.yaml`.
 """
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -530,6 +531,8 @@ class CleanStage(Stage):
     def process(self, doc: Document) -> None:
         result = clean_text(doc.raw, self.options, doc.html_hints)
         doc.text, doc.lines, doc.boilerplate = result.text, result.lines, result.boilerplate
+        if result.meta.get("clean_warning"):
+            logging.getLogger("warta").warning("%s: %s", doc.source or doc.id, result.meta["clean_warning"])
         for key, value in result.meta.items():
             if doc.meta.get(key) is None:  # fields given with the input win
                 doc.meta[key] = value

@@ -185,6 +185,10 @@ def page_features(lines: list[Line], options: CleanOptions,
                 title_cand = j
                 break
     prose_idx = [i for i, b in enumerate(base) if b["prose"]]
+    # the rule cleaner's verdicts, on short crawl-text pages only (on full pages its
+    # "short line between body lines" rules misfire)
+    rule = _rule_labels(lines, options, hints) \
+        if RULE_FEATURES and not is_html and n <= RULE_MAX_LINES else None
     out: list[Features] = []
     for i, (ln, b) in enumerate(zip(lines, base)):
         f: Features = {"bias": 1.0}
@@ -231,6 +235,11 @@ def page_features(lines: list[Line], options: CleanOptions,
         f[f"prose_down={_bucket(down, (2, 3, 5, 10, 30))}"] = 1.0
         if prose_idx:
             f[f"prose_rank={_bucket((i - prose_idx[0]) / max(1, prose_idx[-1] - prose_idx[0] + 1), (-0.5, -0.1, 0, 0.25, 0.5, 0.75, 1, 1.1, 1.5))}"] = 1.0
+        if rule is not None:
+            for off in (-1, 0, 1):
+                if 0 <= i + off < n:
+                    f[f"rule{off}={rule[i + off][0]}"] = 1.0
+            f[f"rule_reason={rule[i][1]}"] = 1.0
         h = line_hints[i]
         if is_html:
             _dom(f, h, options, main_el)
@@ -265,6 +274,20 @@ def page_features(lines: list[Line], options: CleanOptions,
                 f[f"{key}:none"] = 1.0
         out.append(f)
     return out
+
+
+RULE_FEATURES = True
+RULE_MAX_LINES = 60
+
+
+def _rule_labels(lines: list[Line], options: CleanOptions,
+                 hints: Optional[list[dict[str, Any]]]) -> list[tuple[str, str]]:
+    """The rule cleaner's verdict per line ((label or kind), reason), as features."""
+    from .clean import classify_lines
+
+    copies = [Line(ln.n, ln.start, ln.end, ln.text) for ln in lines]
+    classify_lines(copies, options, hints)
+    return [(ln.kind or ln.label or "none", ln.reason or "none") for ln in copies]
 
 
 def _own(f: Features, b: dict[str, Any], prefix: str) -> None:

@@ -53,6 +53,21 @@ class LineModel:
             return
         best, marg = self.marginals(page_features(lines, options, hints))
         decide(lines, best, marg)
+        refine_kinds(lines, options, hints)
+
+
+def refine_kinds(lines: list[Line], options: Any, hints: Optional[list[dict[str, Any]]]) -> None:
+    """Where the model drops a line but is unsure of its kind (or says `other`), a kind named by
+    the cue lexicon or by the HTML tag/class words is taken instead. Keep/drop is unchanged."""
+    from .clean import cue_kind, html_kind
+
+    for ln in lines:
+        if ln.label != "boilerplate" or (ln.kind != "other" and (ln.confidence or 0.0) >= 0.6):
+            continue
+        hint = hints[ln.n] if hints and ln.n < len(hints) else None
+        kind = cue_kind(ln.text, options) or html_kind(hint, ln.text, options)
+        if kind and kind != ln.kind:
+            ln.kind, ln.reason = kind, "model (kind from cue)"
 
 
 def _norm_text(text: str) -> str:

@@ -18,6 +18,7 @@ DEFAULT_CONFIG_PATH = PROJECT_ROOT / "config.yaml"
 PATH_KEYS = {
     "pipeline.model",
     "clean.cues",
+    "clean.model",
     "tokenize.abbreviations",
     "stem.exceptions",
     "ner.rules",
