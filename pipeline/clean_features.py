@@ -328,7 +328,7 @@ def _dom(f: Features, h: Optional[dict[str, Any]], options: CleanOptions, main_e
     if path:
         f["path2=" + ">".join(path[-2:])] = 1.0
         f["path3=" + ">".join(path[-3:])] = 1.0
-    for t in set(path):
+    for t in sorted(set(path)):
         if t in LANDMARKS:
             f[f"anc={t}"] = 1.0
     ld = h.get("link_density", 0.0)
@@ -342,7 +342,7 @@ def _dom(f: Features, h: Optional[dict[str, Any]], options: CleanOptions, main_e
     for kind, markers in options.cues.html_hints:
         if words & markers:
             f[f"hint={kind}"] = 1.0
-    for w in words:
+    for w in sorted(words):
         if CLASS_TOKEN_RE.match(w):
             f[f"cw={w}"] = 1.0
     if main_el is not None:

@@ -15,6 +15,8 @@ from typing import Any, Optional
 from .document import Line
 
 KEEP = ("title", "content")
+FULL_PAGE_LINES = 60  # longer pages are full pages (menus, lists, footers)
+TITLE_FALLBACK_MIN = 0.05  # no line called title: the most title-like line above the body, if this likely
 
 
 @lru_cache(maxsize=4)
@@ -78,17 +80,20 @@ def decide(lines: list[Line], best: list[str], marg: list[dict[str, float]]) -> 
     """Turn the CRF's output into line labels with one title at most."""
     titles = [i for i, y in enumerate(best) if y == "title"]
     title_i: Optional[int] = None
+    first_content = next((i for i, y in enumerate(best) if y == "content"), None)
     if titles:
         title_i = max(titles, key=lambda i: marg[i].get("title", 0.0))
-    else:
-        first_content = next((i for i, y in enumerate(best) if y == "content"), None)
-        if first_content is not None:
-            cands = range(0, first_content)
-            scored = [(marg[i].get("title", 0.0), i) for i in cands]
-            if scored:
-                p, i = max(scored)
-                if p >= 0.2:
-                    title_i = i
+    elif first_content is not None and first_content > 0:
+        p, i = max((marg[i].get("title", 0.0), i) for i in range(first_content))
+        if p >= TITLE_FALLBACK_MIN:
+            title_i = i
+    if title_i is not None and first_content is not None and len(lines) > FULL_PAGE_LINES:
+        # on a full page, of several copies of the headline (sticky bars, lists) the article's own
+        # is the one nearest above the body; on a crawl-text page top the first one is the title
+        same = [i for i, ln in enumerate(lines)
+                if _norm_text(ln.text) == _norm_text(lines[title_i].text) and i < first_content]
+        if same:
+            title_i = same[-1]
     for i, ln in enumerate(lines):
         y = best[i]
         if i == title_i:

@@ -358,7 +358,10 @@ def train_cleaner(data_dir: Optional[Path], out_dir: Path, cv: bool = True,
     train_crf(training_items(pages, options), out_dir / "cleaner.crfsuite", params)
     seconds = time.time() - t0
     log(f"trained on {len(pages)} pages in {seconds:.1f} s -> {out_dir / 'cleaner.crfsuite'}")
+    import hashlib
+
     metrics: dict[str, Any] = {"params": params, "train_seconds": round(seconds, 1),
+                               "model_sha256": hashlib.sha256((out_dir / "cleaner.crfsuite").read_bytes()).hexdigest(),
                                "pages": {f: sum(p.fmt == f for p in pages) for f in (*FORMATS, "own_html")}}
     from dataclasses import replace
 
