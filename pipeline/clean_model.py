@@ -56,6 +56,20 @@ class LineModel:
         best, marg = self.marginals(page_features(lines, options, hints))
         decide(lines, best, marg)
         refine_kinds(lines, options, hints)
+        if not any(ln.label in KEEP for ln in lines):
+            rules_when_nothing_kept(lines, options, hints)
+
+
+def rules_when_nothing_kept(lines: list[Line], options: Any, hints: Optional[list[dict[str, Any]]]) -> None:
+    """A page where the model keeps nothing (tiny or unusual pages, unlike its training pages)
+    gets the rule classifier's verdict when that keeps something: nothing is silently lost."""
+    from .clean import classify_lines
+
+    copies = [Line(ln.n, ln.start, ln.end, ln.text) for ln in lines]
+    classify_lines(copies, options, hints)
+    if any(c.label in KEEP for c in copies):
+        for ln, c in zip(lines, copies):
+            ln.label, ln.kind, ln.reason, ln.confidence = c.label, c.kind, f"rules ({c.reason})", None
 
 
 def refine_kinds(lines: list[Line], options: Any, hints: Optional[list[dict[str, Any]]]) -> None:

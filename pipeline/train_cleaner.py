@@ -307,6 +307,12 @@ def kind_table(results: dict[str, dict[str, FormatScores]], system: str = "warta
     return "\n".join(rows)
 
 
+CARD_CAVEATS = """Caveats: on crawl-text pages of 60 lines or fewer the rule classifier's verdicts are features,
+and those rules were hand-developed on boilerplate-dev, so the `crawl` row is optimistic. The
+baselines are not cross-validated (they are not trained). Titles on full-page text are harder than
+on HTML: no `<h1>`/`<title>` to go by, and copies of the headline in sticky bars and lists."""
+
+
 def write_card(out_dir: Path, results: dict, n_pages: dict[str, int], n_sites: int, seconds: float,
                params: dict[str, Any], seeds_f1: Optional[float]) -> None:
     table = format_table(results, (*FORMATS, "own_html"))
@@ -336,6 +342,8 @@ a whole output line). Baselines run on the same pages (not cross-validated: they
 {table}
 
 Seeds (5 pages) with the shipped model (trained on them): F1 {seeds_f1 if seeds_f1 is not None else '-'}.
+
+{CARD_CAVEATS}
 
 Drop rate per boilerplate kind (warta, cross-validated):
 
