@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 DATA   ?= ../shared/data
 N      ?= 2000
 
-.PHONY: run test models bench bench-clean bench-relations stem-accuracy soak clean-venv
+.PHONY: run test models cleaner bench bench-clean bench-relations stem-accuracy soak clean-venv
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -26,6 +26,10 @@ models: $(VENV)/.installed
 	$(PY) -m pip install -q -e ".[train]"
 	$(VENV)/bin/warta train --data $(DATA) --out models/id_warta_news
 
+## make cleaner: retrain models/cleaner and print its leave-one-site-out table
+cleaner: $(VENV)/.installed
+	$(VENV)/bin/warta train-cleaner --data $(DATA) --out models/cleaner
+
 ## make bench: throughput and memory on the first $(N) articles of the CLICK-ID dump
 bench: $(VENV)/.installed
 	$(PY) bench/throughput.py --data $(DATA) --limit $(N)
@@ -35,9 +39,9 @@ DOCS   ?= 100000
 soak: $(VENV)/.installed
 	$(PY) bench/soak.py --data $(DATA) --docs $(DOCS) --workers 1 2 --baseline
 
-## make bench-clean: cleaner vs jusText vs trafilatura on the seeds gold and boilerplate-dev
+## make bench-clean: cleaner speed and its leave-one-site-out table vs jusText, trafilatura, keep-10-words, rules
 bench-clean: $(VENV)/.installed
-	$(PY) bench/clean_bench.py --data $(DATA)
+	$(PY) bench/clean_bench.py --data $(DATA) --cv
 
 ## make bench-relations: relations-dev scores (untouched part, whole, tuning part) and the per-pattern report
 bench-relations: $(VENV)/.installed

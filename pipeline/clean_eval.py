@@ -128,3 +128,60 @@ def kept_text_to_dropped(raw: str, kept_paragraphs: Iterable[str]) -> list[tuple
         if not norm or norm not in kept:
             out.append((ln.start, ln.end))
     return out
+
+
+SHORT_LINE_WORDS = 5
+
+
+def kept_from_spans(raw: str, dropped: list[tuple[int, int]]) -> set[int]:
+    """Kept raw line numbers: a line is dropped when at least half of its characters are in
+    the dropped spans."""
+    mask = bytearray(len(raw) + 1)
+    for s, e in dropped:
+        mask[max(0, s):max(0, min(e, len(raw)))] = b"\x01" * max(0, min(e, len(raw)) - max(0, s))
+    kept = set()
+    for line in split_lines(raw):
+        if sum(mask[line.start:line.end]) * 2 < (line.end - line.start):
+            kept.add(line.n)
+    return kept
+
+
+def kept_from_text(raw: str, output: str, short_words: int = SHORT_LINE_WORDS) -> set[int]:
+    """Kept raw line numbers for a cleaner that outputs text (HTML input, jusText, trafilatura):
+    a line of `short_words`+ words is kept when the normalised output contains it; a shorter
+    line only when it equals a whole output line."""
+    out_lines = {" ".join(t.split()) for t in output.splitlines() if t.strip()}
+    joined = " ".join(" ".join(t.split()) for t in output.splitlines())
+    kept = set()
+    for line in split_lines(raw):
+        norm = " ".join(line.text.split())
+        if len(norm.split()) >= short_words:
+            if norm in joined:
+                kept.add(line.n)
+        elif norm in out_lines:
+            kept.add(line.n)
+    return kept
+
+
+def score_kept(labels: dict[int, tuple[str, Optional[str]]], kept: set[int],
+               kinds: Optional[dict[int, Optional[str]]] = None) -> LineScores:
+    """Kept-line scores of one page given its gold labels and the kept line numbers."""
+    scores = LineScores()
+    for n, (label, kind) in labels.items():
+        gold_keep = label in KEEP_LABELS
+        is_kept = n in kept
+        if gold_keep and is_kept:
+            scores.tp += 1
+        elif gold_keep:
+            scores.fn += 1
+        elif is_kept:
+            scores.fp += 1
+        else:
+            scores.tn += 1
+        if not gold_keep:
+            kind = kind or "other"
+            scores.kind_total[kind] += 1
+            scores.kind_dropped[kind] += not is_kept
+            if kinds is not None and kinds.get(n) == kind:
+                scores.kind_exact[kind] += 1
+    return scores

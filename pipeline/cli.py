@@ -275,7 +275,27 @@ def build_parser() -> argparse.ArgumentParser:
     _show_parser(sub)
     _report_parser(sub)
     _merge_parser(sub)
+    _train_cleaner_parser(sub)
     return parser
+
+
+def _train_cleaner_parser(sub) -> None:
+    p = sub.add_parser("train-cleaner", help="train the cleaner's line model and print its site-held-out scores",
+                       description="Train models/cleaner (see pipeline/train_cleaner.py); prints the "
+                                   "leave-one-site-out table with the baselines.")
+    p.add_argument("--data", default="../shared/data", help="the shared data directory")
+    p.add_argument("--out", default="models/cleaner")
+    p.add_argument("--no-cv", action="store_true", help="train only, no cross-validation")
+    p.set_defaults(func=cmd_train_cleaner)
+
+
+def cmd_train_cleaner(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .train_cleaner import train_cleaner
+
+    train_cleaner(Path(args.data), Path(args.out), cv=not args.no_cv)
+    return EXIT_OK
 
 
 def _train_parser(sub) -> None:

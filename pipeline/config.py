@@ -23,6 +23,7 @@ DEFAULT_CONFIG_PATH = PACKAGE_DIR / "config.yaml"
 PATH_KEYS = {
     "pipeline.model",
     "clean.cues",
+    "clean.model",
     "tokenize.abbreviations",
     "stem.exceptions",
     "ner.rules",

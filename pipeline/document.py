@@ -22,6 +22,7 @@ class Line:
     label: str = "content"  # title | content | boilerplate
     kind: Optional[str] = None  # boilerplate kind
     reason: Optional[str] = None  # which cue decided
+    confidence: Optional[float] = None  # the cleaner model's probability of `label`/`kind`
 
 
 @dataclass

@@ -99,6 +99,8 @@ class Annotator:
         for key, value in result.meta.items():
             if ctx.meta.get(key) is None:  # fields given with the input win
                 ctx.meta[key] = value
+        if result.meta.get("clean_warning"):
+            log.warning("%s (document %s): %s", rec.key, rec.id, result.meta["clean_warning"])
         return result.text, ctx
 
     def annotate_records(self, records: list[InputRecord]) -> list[Result]:

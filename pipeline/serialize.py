@@ -66,8 +66,7 @@ def to_record(doc: Doc, ctx: RecordContext, pipeline_info: dict[str, Any],
     }
     if opts.keep_lines:
         out["lines"] = [{"n": ln.n, "label": ln.label, **({"kind": ln.kind} if ln.kind else {}),
-                         **({"confidence": ln.confidence} if getattr(ln, "confidence", None) is not None
-                            else {})}
+                         **({"confidence": ln.confidence} if ln.confidence is not None else {})}
                         for ln in ctx.lines]
     if opts.keep_raw:
         out["raw"] = ctx.raw

@@ -1,0 +1,126 @@
+"""The cleaner's trained line classifier: a linear-chain CRF (python-crfsuite) over the
+features of `clean_features`, one label per line: `title`, `content` or a boilerplate kind.
+
+`LineModel.label(lines, options, hints)` writes `label`, `kind`, `reason` and `confidence`
+(the CRF's marginal probability of the chosen label) on each line. A page has at most one
+`title`: the line the model finds most title-like; other lines it called title become
+`repeated_title` when they repeat it, else their next-best label.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Optional
+
+from .document import Line
+
+KEEP = ("title", "content")
+FULL_PAGE_LINES = 60  # longer pages are full pages (menus, lists, footers)
+TITLE_FALLBACK_MIN = 0.05  # no line called title: the most title-like line above the body, if this likely
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str) -> "LineModel":
+    return LineModel(path)
+
+
+class LineModel:
+    """A trained CRF model file (`models/cleaner/cleaner.crfsuite`)."""
+
+    def __init__(self, path: str) -> None:
+        import pycrfsuite
+
+        if not Path(path).exists():
+            raise FileNotFoundError(f"cleaner model not found: {path}")
+        self.path = path
+        self.tagger = pycrfsuite.Tagger()
+        self.tagger.open(path)
+        self.labels = list(self.tagger.labels())
+
+    def marginals(self, features: list[dict[str, float]]) -> tuple[list[str], list[dict[str, float]]]:
+        """Viterbi labels and per-line marginals of every label."""
+        import pycrfsuite
+
+        self.tagger.set(pycrfsuite.ItemSequence(features))
+        best = self.tagger.tag()
+        marg = [{y: self.tagger.marginal(y, i) for y in self.labels} for i in range(len(features))]
+        return best, marg
+
+    def label(self, lines: list[Line], options: Any,
+              hints: Optional[list[dict[str, Any]]] = None) -> None:
+        """Label the lines in place."""
+        from .clean_features import page_features
+
+        if not lines:
+            return
+        best, marg = self.marginals(page_features(lines, options, hints))
+        decide(lines, best, marg)
+        refine_kinds(lines, options, hints)
+        if not any(ln.label in KEEP for ln in lines):
+            rules_when_nothing_kept(lines, options, hints)
+
+
+def rules_when_nothing_kept(lines: list[Line], options: Any, hints: Optional[list[dict[str, Any]]]) -> None:
+    """A page where the model keeps nothing (tiny or unusual pages, unlike its training pages)
+    gets the rule classifier's verdict when that keeps something: nothing is silently lost."""
+    from .clean import classify_lines
+
+    copies = [Line(ln.n, ln.start, ln.end, ln.text) for ln in lines]
+    classify_lines(copies, options, hints)
+    if any(c.label in KEEP for c in copies):
+        for ln, c in zip(lines, copies):
+            ln.label, ln.kind, ln.reason, ln.confidence = c.label, c.kind, f"rules ({c.reason})", None
+
+
+def refine_kinds(lines: list[Line], options: Any, hints: Optional[list[dict[str, Any]]]) -> None:
+    """Where the model drops a line but is unsure of its kind (or says `other`), a kind named by
+    the cue lexicon or by the HTML tag/class words is taken instead. Keep/drop is unchanged."""
+    from .clean import cue_kind, html_kind
+
+    for ln in lines:
+        if ln.label != "boilerplate" or (ln.kind != "other" and (ln.confidence or 0.0) >= 0.6):
+            continue
+        hint = hints[ln.n] if hints and ln.n < len(hints) else None
+        kind = cue_kind(ln.text, options) or html_kind(hint, ln.text, options)
+        if kind and kind != ln.kind:
+            ln.kind, ln.reason = kind, "model (kind from cue)"
+
+
+def _norm_text(text: str) -> str:
+    return " ".join(text.lower().split()).strip(" :|-")
+
+
+def decide(lines: list[Line], best: list[str], marg: list[dict[str, float]]) -> None:
+    """Turn the CRF's output into line labels with one title at most."""
+    titles = [i for i, y in enumerate(best) if y == "title"]
+    title_i: Optional[int] = None
+    first_content = next((i for i, y in enumerate(best) if y == "content"), None)
+    if titles:
+        title_i = max(titles, key=lambda i: marg[i].get("title", 0.0))
+    elif first_content is not None and first_content > 0:
+        p, i = max((marg[i].get("title", 0.0), i) for i in range(first_content))
+        if p >= TITLE_FALLBACK_MIN:
+            title_i = i
+    if title_i is not None and first_content is not None and len(lines) > FULL_PAGE_LINES:
+        # on a full page, of several copies of the headline (sticky bars, lists) the article's own
+        # is the one nearest above the body; on a crawl-text page top the first one is the title
+        same = [i for i, ln in enumerate(lines)
+                if _norm_text(ln.text) == _norm_text(lines[title_i].text) and i < first_content]
+        if same:
+            title_i = same[-1]
+    for i, ln in enumerate(lines):
+        y = best[i]
+        if i == title_i:
+            y = "title"
+        elif y == "title":
+            if title_i is not None and _norm_text(ln.text) == _norm_text(lines[title_i].text):
+                y = "repeated_title"
+            else:
+                y = max((k for k in marg[i] if k != "title"), key=lambda k: marg[i][k])
+        ln.confidence = round(marg[i].get(y, 0.0) if y != "repeated_title" or best[i] != "title"
+                              else marg[i].get("title", 0.0), 4)
+        if y in KEEP:
+            ln.label, ln.kind = y, None
+        else:
+            ln.label, ln.kind = "boilerplate", y
+        ln.reason = "model"
