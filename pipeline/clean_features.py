@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 
-from .clean import (CleanOptions, _norm, cue_kind, dateline_match, is_date_line, word_count)
+from .clean_rules import (RuleOptions, _norm, cue_kind, dateline_match, is_date_line, word_count)
 from .document import Line
 
 STOPWORDS_PATH = Path(__file__).resolve().parent / "lang" / "id" / "stopwords.txt"
@@ -59,7 +59,7 @@ WORD_EDGES = (1, 2, 3, 4, 6, 8, 10, 15, 25, 50)
 RATIO_EDGES = (0.05, 0.15, 0.25, 0.35, 0.5)
 
 
-def line_base(line: Line, options: CleanOptions, stop: frozenset[str]) -> dict[str, Any]:
+def line_base(line: Line, options: RuleOptions, stop: frozenset[str]) -> dict[str, Any]:
     """Facts about one line on its own (shared by its own and its neighbours' features)."""
     text = line.text
     words = WORD_RE.findall(text)
@@ -152,7 +152,7 @@ def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def page_features(lines: list[Line], options: CleanOptions,
+def page_features(lines: list[Line], options: RuleOptions,
                   hints: Optional[list[dict[str, Any]]] = None) -> list[Features]:
     """One crfsuite feature dict per line of the page."""
     stop = load_stopwords()
@@ -280,10 +280,10 @@ RULE_FEATURES = True
 RULE_MAX_LINES = 60
 
 
-def _rule_labels(lines: list[Line], options: CleanOptions,
+def _rule_labels(lines: list[Line], options: RuleOptions,
                  hints: Optional[list[dict[str, Any]]]) -> list[tuple[str, str]]:
     """The rule cleaner's verdict per line ((label or kind), reason), as features."""
-    from .clean import classify_lines
+    from .clean_rules import classify_lines
 
     copies = [Line(ln.n, ln.start, ln.end, ln.text) for ln in lines]
     classify_lines(copies, options, hints)
@@ -318,7 +318,7 @@ def _own(f: Features, b: dict[str, Any], prefix: str) -> None:
         f[f"{prefix}txt={b['norm'][:40]}"] = 1.0
 
 
-def _dom(f: Features, h: Optional[dict[str, Any]], options: CleanOptions, main_el: Optional[int]) -> None:
+def _dom(f: Features, h: Optional[dict[str, Any]], options: RuleOptions, main_el: Optional[int]) -> None:
     if h is None:
         f["dom=none"] = 1.0
         return

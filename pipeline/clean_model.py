@@ -63,7 +63,7 @@ class LineModel:
 def rules_when_nothing_kept(lines: list[Line], options: Any, hints: Optional[list[dict[str, Any]]]) -> None:
     """A page where the model keeps nothing (tiny or unusual pages, unlike its training pages)
     gets the rule classifier's verdict when that keeps something: nothing is silently lost."""
-    from .clean import classify_lines
+    from .clean_rules import classify_lines
 
     copies = [Line(ln.n, ln.start, ln.end, ln.text) for ln in lines]
     classify_lines(copies, options, hints)
@@ -75,7 +75,7 @@ def rules_when_nothing_kept(lines: list[Line], options: Any, hints: Optional[lis
 def refine_kinds(lines: list[Line], options: Any, hints: Optional[list[dict[str, Any]]]) -> None:
     """Where the model drops a line but is unsure of its kind (or says `other`), a kind named by
     the cue lexicon or by the HTML tag/class words is taken instead. Keep/drop is unchanged."""
-    from .clean import cue_kind, html_kind
+    from .clean_rules import cue_kind, html_kind
 
     for ln in lines:
         if ln.label != "boilerplate" or (ln.kind != "other" and (ln.confidence or 0.0) >= 0.6):

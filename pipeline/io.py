@@ -241,32 +241,38 @@ def record_from_mapping(obj: dict[str, Any], key: str, name: str, lineno: Option
     return InputRecord(key, doc_id, text, meta, html=opts.html_field is not None, path=name, line=lineno)
 
 
-def read_jsonl_stream(stream: BinaryIO, name: str, opts: ReadOptions) -> Iterator[Item]:
-    """Records of a JSONL byte stream; line numbers are 1-based. Lines longer than
+def read_jsonl_stream(stream: BinaryIO, name: str, opts: ReadOptions, line_offset: int = 0,
+                      skip: int = 0, limit: Optional[int] = None) -> Iterator[Item]:
+    """Records of a JSONL byte stream; line numbers are 1-based (plus `line_offset`, for a stream
+    that starts mid-file). The first `skip` lines are passed over unparsed and at most `limit`
+    lines after them are read (a Dask partition's range). Lines longer than
     `opts.max_line_bytes` are refused while reading; a stream that breaks (corrupt gzip, I/O
     error) ends with one error record after the records read so far."""
     name = _path_str(name)
     lines = bounded_lines(stream, opts.max_line_bytes)
     lineno = 0
-    while True:
+    while limit is None or lineno < skip + limit:
         try:
             item = next(lines, None)
         except READ_ERRORS as exc:
-            at = lineno + 1
+            at = line_offset + lineno + 1
             yield InputError(f"{name}:{at}", name, at, None,
-                             f"cannot read past line {lineno}: {type(exc).__name__}: {exc}")
+                             f"cannot read past line {at - 1}: {type(exc).__name__}: {exc}")
             return
         if item is None:
             return
         lineno, raw, size = item
+        if lineno <= skip:
+            continue
+        at = line_offset + lineno
         if raw is None:
-            yield InputError(f"{name}:{lineno}", name, lineno, None,
+            yield InputError(f"{name}:{at}", name, at, None,
                              f"line too long ({size:,} bytes > {opts.max_line_bytes:,}, "
                              f"from input.max_chars {opts.max_chars:,})")
             continue
-        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+        if at == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
-        rec = _parse_jsonl_line(raw, lineno, name, opts)
+        rec = _parse_jsonl_line(raw, at, name, opts)
         if rec is not None:
             yield rec
 
@@ -445,6 +451,10 @@ def _read_file(path: Path, opts: ReadOptions) -> Iterator[Item]:
     kind = _kind(path, opts)
     if kind in (".jsonl", ".jsonl.gz"):
         yield from read_jsonl_file(path, opts)
+    elif kind in (".warc", ".warc.gz"):
+        from .warc import read_warc_file  # HTML responses of a web archive
+
+        yield from read_warc_file(path, opts)
     else:
         yield from read_text_file(path, opts)
 

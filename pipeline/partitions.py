@@ -27,7 +27,6 @@ import zlib
 from array import array
 from collections import Counter
 from contextlib import contextmanager
-from itertools import chain, islice, repeat
 from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator, Optional, Union
 
@@ -224,8 +223,8 @@ def _rename(items: Iterator[Item], actual: str, name: str) -> Iterator[Item]:
 
 def _jsonl_range(f: dict[str, Any], opts: ReadOptions, start: int, offset: Optional[int],
                  stop: Optional[int]) -> Iterator[Item]:
-    """Lines [start, stop) of a JSONL file through the ordinary JSONL reader. The reader numbers
-    lines from 1, so the skipped lines are fed to it as blank lines (which it ignores)."""
+    """Lines [start, stop) of a JSONL file through the ordinary JSONL reader (bounded line length,
+    the same line numbers and keys as a whole-file read)."""
     name, path = f["path"], f["abspath"]
     try:
         if f["kind"] == "jsonl.gz":
@@ -237,14 +236,12 @@ def _jsonl_range(f: dict[str, Any], opts: ReadOptions, start: int, offset: Optio
         return
     try:
         with stream:
+            count = None if stop is None else stop - start
             if f["kind"] == "jsonl" and offset is not None:
                 stream.seek(offset)
-                body: Iterable[bytes] = stream
+                yield from read_jsonl_stream(stream, name, opts, line_offset=start, limit=count)
             else:
-                body = islice(stream, start, None)
-            count = None if stop is None else stop - start
-            lines = chain(repeat(b"\n", start), islice(body, count))
-            yield from read_jsonl_stream(lines, name, opts)  # type: ignore[arg-type]
+                yield from read_jsonl_stream(stream, name, opts, skip=start, limit=count)
     except (OSError, EOFError, zlib.error) as exc:
         yield InputError(f"{name}:?", name, None, None, f"cannot read file: {exc}")
 

@@ -58,8 +58,9 @@ def test_top_facts(tables, docs):
         ("Sergey Lavrov", "Menteri Luar Negeri") in set(zip(top["head"], top["tail"]))
     met = Counter(tuple(sorted((ents[d["id"], r["head"]], ents[d["id"], r["tail"]])))
                   for d in docs for r in d["relations"] if r["label"] == "bertemu")
-    assert dict(zip(zip(facts["bertemu"]["head"], facts["bertemu"]["tail"]),
-                    facts["bertemu"]["mentions"])) == dict(met.most_common(5))
+    reported = dict(zip(zip(facts["bertemu"]["head"], facts["bertemu"]["tail"]), facts["bertemu"]["mentions"]))
+    assert all(met[tuple(sorted(pair))] == n for pair, n in reported.items())  # ties may be cut anywhere
+    assert sorted(reported.values(), reverse=True) == [n for _, n in met.most_common(5)]
     speakers = Counter(ents[d["id"], r["head"]] for d in docs for r in d["relations"]
                        if r["label"] == "pernyataan")
     assert dict(zip(facts["pernyataan"]["speaker"], facts["pernyataan"]["quotes"])) == dict(speakers)
