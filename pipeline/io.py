@@ -277,8 +277,12 @@ def read_jsonl_stream(stream: BinaryIO, name: str, opts: ReadOptions, line_offse
             yield rec
 
 
-def read_jsonl_file(path: Path, opts: ReadOptions) -> Iterator[Item]:
-    name = _path_str(path)
+def read_jsonl_file(path: Path, opts: ReadOptions, name: Optional[str] = None, start_line: int = 0,
+                    offset: Optional[int] = None, limit: Optional[int] = None) -> Iterator[Item]:
+    """Records of a JSONL(.gz) file, named `name` (default: the path) in keys and errors. A range
+    of it: `limit` lines after the first `start_line` (found by seeking to the byte `offset` of
+    that line where given and the file is plain, else by skipping lines)."""
+    name = _path_str(name or path)
     try:
         if path.name.endswith(".gz"):
             stream: BinaryIO = gzip.open(path, "rb")  # type: ignore[assignment]
@@ -289,7 +293,11 @@ def read_jsonl_file(path: Path, opts: ReadOptions) -> Iterator[Item]:
         return
     try:
         with stream:
-            yield from read_jsonl_stream(stream, str(path), opts)
+            if offset is not None and not path.name.endswith(".gz"):
+                stream.seek(offset)
+                yield from read_jsonl_stream(stream, name, opts, line_offset=start_line, limit=limit)
+            else:
+                yield from read_jsonl_stream(stream, name, opts, skip=start_line, limit=limit)
     except READ_ERRORS as exc:  # closing a broken stream
         yield InputError(f"{name}:?", name, None, None, f"cannot read file: {exc}")
 

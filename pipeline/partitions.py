@@ -32,7 +32,7 @@ from typing import Any, BinaryIO, Iterable, Iterator, Optional, Union
 
 from . import __version__
 from .config import Config, config_digest
-from .io import InputError, InputRecord, ReadOptions, _kind, read_jsonl_stream
+from .io import InputError, InputRecord, ReadOptions, _kind, read_jsonl_file
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -225,25 +225,9 @@ def _jsonl_range(f: dict[str, Any], opts: ReadOptions, start: int, offset: Optio
                  stop: Optional[int]) -> Iterator[Item]:
     """Lines [start, stop) of a JSONL file through the ordinary JSONL reader (bounded line length,
     the same line numbers and keys as a whole-file read)."""
-    name, path = f["path"], f["abspath"]
-    try:
-        if f["kind"] == "jsonl.gz":
-            stream: BinaryIO = gzip.open(path, "rb")  # type: ignore[assignment]
-        else:
-            stream = open(path, "rb")
-    except OSError as exc:
-        yield InputError(name, name, None, None, f"cannot read file: {exc.strerror or exc}")
-        return
-    try:
-        with stream:
-            count = None if stop is None else stop - start
-            if f["kind"] == "jsonl" and offset is not None:
-                stream.seek(offset)
-                yield from read_jsonl_stream(stream, name, opts, line_offset=start, limit=count)
-            else:
-                yield from read_jsonl_stream(stream, name, opts, skip=start, limit=count)
-    except (OSError, EOFError, zlib.error) as exc:
-        yield InputError(f"{name}:?", name, None, None, f"cannot read file: {exc}")
+    count = None if stop is None else stop - start
+    yield from read_jsonl_file(Path(f["abspath"]), opts, name=f["path"], start_line=start, offset=offset,
+                               limit=count)
 
 
 def iter_range(files: list[dict[str, Any]], part: dict[str, Any], opts: ReadOptions,
