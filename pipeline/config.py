@@ -29,7 +29,9 @@ PATH_KEYS = {
     "ner.titles",
     "ner.gazetteers",
     "relations.patterns",
-}
+    "stanza.dir",
+} | {f"stanza.paths.{name}" for name in ("tokenize", "mwt", "pos", "lemma", "depparse", "ner", "pretrain",
+                                         "forward_charlm", "backward_charlm")}
 
 Config = dict[str, Any]
 
@@ -188,3 +190,7 @@ def _check_values(cfg: Config) -> None:
         )
     if cfg["pipeline"]["batch_size"] < 1:
         raise ConfigError("config key 'pipeline.batch_size' must be >= 1")
+    for key, value, allowed in (("pipeline.backend", cfg["pipeline"]["backend"], ("spacy", "stanza")),
+                                ("stanza.ner", cfg["stanza"]["ner"], ("spacy", "stanza"))):
+        if value not in allowed:
+            raise ConfigError(f"config key '{key}' is {value!r}; allowed: {', '.join(allowed)}")

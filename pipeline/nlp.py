@@ -104,8 +104,14 @@ def _faster_gemm() -> str:
 
 
 def build_nlp(config: Config):
-    """The spaCy Language for these settings: the model (or blank `id`) with Warta's components."""
+    """The spaCy Language for these settings: the model (or blank `id`) with Warta's components.
+    `pipeline.backend: stanza`: tokens and syntax from Stanza (pipeline/stanza_backend.py)."""
     import spacy
+
+    if config["pipeline"]["backend"] == "stanza":
+        from .stanza_backend import build_stanza_nlp
+
+        return build_stanza_nlp(config)
 
     from . import components  # noqa: F401  (registers the factories)
     from .tokenize import tokenizer_config
@@ -158,8 +164,9 @@ def complete_pipeline(model_dir: Path, out: Path) -> None:
     nlp.to_disk(out)
 
 
-def check_requirements(nlp, settings: Optional[dict[str, dict]] = None) -> None:
-    """Every requirement no earlier component assigns (spaCy's `analyze_pipes`), as one error."""
+def check_requirements(nlp, settings: Optional[dict[str, dict]] = None, provided: tuple[str, ...] = ()) -> None:
+    """Every requirement no earlier component assigns (spaCy's `analyze_pipes`), as one error;
+    `provided`: attributes the tokenizer already sets (the Stanza backend's)."""
     analysis = nlp.analyze_pipes()
     assigned_by: dict[str, str] = {}
     for name in nlp.pipe_names:
@@ -169,6 +176,8 @@ def check_requirements(nlp, settings: Optional[dict[str, dict]] = None) -> None:
     problems = []
     for name, missing in analysis["problems"].items():
         for attr in missing:
+            if attr in provided:
+                continue
             if name == "warta_stemmer" and attr == "doc.ents" and settings \
                     and not settings["warta_stemmer"]["protect_names"]:
                 continue  # entities only protect names
