@@ -224,7 +224,7 @@ def step_charlm(direction: str):
 
 def step_tokenize(data: Path, work: Path, out: Path, scale: float, seed: int) -> dict:
     s = SETTINGS["tokenize"]
-    steps = _scaled(s["steps"], scale, 20)
+    steps = _scaled(s["steps"], scale, 10)
     _run("stanza.models.tokenizer", [
         "--mode", "train", "--lang", "id", "--shorthand", SHORTHAND,
         "--txt_file", work / "csui-train.txt", "--label_file", work / "csui-train.toklabels",
@@ -325,19 +325,24 @@ def conllu_of(annotator, texts: Sequence[str]) -> str:
     return "".join(doc_to_conllu(doc) for doc in annotator.nlp.pipe(texts))
 
 
-def score_ud_official(annotator, gold_path: Path, work: Path, sentences_per_doc: int = 10) -> dict[str, float]:
-    """F1 of the official CoNLL 2018 scorer (`stanza.utils.conll18_ud_eval`) from raw text:
-    the treebank's `# text`, `sentences_per_doc` sentences joined by a space per document."""
-    from stanza.utils import conll18_ud_eval as ud
+def official_ud_scores(gold: Path, system: Path) -> dict:
+    """The CoNLL 2018 shared task scorer as shipped with Stanza (`udtools.udeval`, the UD
+    project's evaluation script, through `stanza.models.common.utils.ud_scores`)."""
+    from stanza.models.common.utils import ud_scores
 
+    return ud_scores(str(gold), str(system))
+
+
+def score_ud_official(annotator, gold_path: Path, work: Path, sentences_per_doc: int = 10) -> dict[str, float]:
+    """F1 of the official CoNLL 2018 scorer (`official_ud_scores`) from raw text:
+    the treebank's `# text`, `sentences_per_doc` sentences joined by a space per document."""
     from .ud_eval import read_ud_documents
 
     docs = read_ud_documents(gold_path, sentences_per_doc)
     work.mkdir(parents=True, exist_ok=True)
     system = work / f"{gold_path.stem}.system.conllu"
     system.write_text(conllu_of(annotator, [d.text for d in docs]), encoding="utf-8")
-    gold = ud.load_conllu_file(str(gold_path))
-    result = ud.evaluate(gold, ud.load_conllu_file(str(system)))
+    result = official_ud_scores(gold_path, system)
     names = {"Tokens": "tokens", "Sentences": "sentences", "Words": "words", "UPOS": "upos", "UFeats": "ufeats",
              "Lemmas": "lemma", "UAS": "uas", "LAS": "las"}
     return {short: round(result[name].f1, 4) for name, short in names.items()}
