@@ -49,7 +49,7 @@ def model_size_mb(name: str, stanza_dir: str, spacy_model: str) -> float:
     spacy_mb = du(Path(spacy_model)) / 1e6
     if name == "spacy":
         return round(spacy_mb, 1)
-    files = ["tokenize", "mwt", "pos", "lemma", "depparse", "pretrain", "charlm_forward", "charlm_backward"]
+    files = ["tokenize", "mwt", "pos", "lemma", "depparse", "pretrain", "forward_charlm", "backward_charlm"]
     if name == "stanza" and (Path(stanza_dir) / "ner.pt").exists():
         files.append("ner")
     from pipeline.stanza_backend import MODEL_FILES

@@ -196,6 +196,9 @@ def _train_stanza_parser(sub) -> None:
                    help="multiply every step's training length (0.01 for a smoke run)")
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--force", action="store_true", help="retrain steps whose model already exists")
+    p.add_argument("--set", action="append", default=[], metavar="STEP.KEY=VALUE",
+                   help="override a training setting, e.g. charlm.chars=4000000 (repeatable)")
+    p.add_argument("--time-limit", type=float, help="seconds per trainer; its best model so far is kept")
     p.set_defaults(func=cmd_train_stanza)
 
 
@@ -207,7 +210,7 @@ def cmd_train_stanza(args: argparse.Namespace) -> int:
     out = Path(args.out)
     card = train_stanza(Path(args.data), out, Path(args.work) if args.work else out.parent / ".training" / "stanza",
                         steps=[s for s in args.steps.split(",") if s], scale=args.scale, seed=args.seed,
-                        force=args.force)
+                        force=args.force, settings=args.set, time_limit=args.time_limit)
     print(card)
     return EXIT_OK
 

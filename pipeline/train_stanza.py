@@ -151,12 +151,29 @@ def news_text(data: Path, work: Path, chars: int, limit_docs: Optional[int] = No
 
 
 # ----------------------------------------------------------------------------- steps
+TIME_LIMIT: dict[str, Optional[float]] = {"seconds": None}  # per trainer run; set by train_stanza()
+STOPPED: list[str] = []  # trainers stopped at the time limit (their best saved model is kept)
+
+
 def _run(module: str, args: Sequence[str], log: Path) -> None:
-    """A Stanza trainer in a subprocess (its own torch, threads = the machine's cores)."""
+    """A Stanza trainer in a subprocess (its own torch, threads = the machine's cores). With a
+    time limit, a trainer still running is stopped; the model it saved at its best dev
+    evaluation so far is kept (an error if it saved none)."""
     log.parent.mkdir(parents=True, exist_ok=True)
+    args = [str(a) for a in args]
+    save = Path(args[args.index("--save_dir") + 1]) / args[args.index("--save_name") + 1]
     with open(log, "w", encoding="utf-8") as fh:
-        proc = subprocess.run([sys.executable, "-m", module, *map(str, args)], stdout=fh, stderr=subprocess.STDOUT,
-                              env={**os.environ, "PYTHONHASHSEED": "0"})
+        proc = subprocess.Popen([sys.executable, "-m", module, *args], stdout=fh, stderr=subprocess.STDOUT,
+                                env={**os.environ, "PYTHONHASHSEED": "0"})
+        try:
+            proc.wait(timeout=TIME_LIMIT["seconds"])
+        except subprocess.TimeoutExpired:
+            proc.terminate()
+            proc.wait()
+            if save.exists():
+                STOPPED.append(save.name)
+                return
+            raise RuntimeError(f"{module} saved no model within the time limit ({TIME_LIMIT['seconds']} s); log {log}")
     if proc.returncode != 0:
         tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-15:]
         raise RuntimeError(f"{module} failed (exit {proc.returncode}); log {log}:\n" + "\n".join(tail))
@@ -394,10 +411,25 @@ def step_score(data: Path, work: Path, out: Path) -> dict:
 
 
 # ----------------------------------------------------------------------------- recipe
+def apply_settings(assignments: Iterable[str]) -> None:
+    """`step.key=value` overrides of SETTINGS (e.g. `charlm.chars=4000000`)."""
+    for item in assignments:
+        key, _, value = item.partition("=")
+        step, _, name = key.partition(".")
+        if step not in SETTINGS or name not in SETTINGS[step]:
+            raise ValueError(f"unknown setting {key!r}; known: " +
+                             ", ".join(f"{s}.{k}" for s, d in SETTINGS.items() for k in d))
+        SETTINGS[step][name] = type(SETTINGS[step][name])(float(value) if "." in value or "e" in value else int(value))
+
+
 def train_stanza(data: Path, out: Path, work: Path, steps: Sequence[str] = STEPS, scale: float = 1.0,
-                 seed: int = 1234, force: bool = False, limit: Optional[int] = None) -> str:
+                 seed: int = 1234, force: bool = False, limit: Optional[int] = None,
+                 settings: Sequence[str] = (), time_limit: Optional[float] = None) -> str:
     """Run the requested steps in order (skipping those already done), then write the card;
-    returns the card text. `limit` keeps the first sentences of every data set (tests)."""
+    returns the card text. `limit` keeps the first sentences of every data set (tests);
+    `settings`: `step.key=value` overrides; `time_limit`: seconds per trainer run."""
+    apply_settings(settings)
+    TIME_LIMIT["seconds"] = time_limit
     unknown = [s for s in steps if s not in STEPS]
     if unknown:
         raise ValueError(f"unknown steps {unknown}; known: {', '.join(STEPS)}")
@@ -405,7 +437,7 @@ def train_stanza(data: Path, out: Path, work: Path, steps: Sequence[str] = STEPS
     work.mkdir(parents=True, exist_ok=True)
     record_path = out / "training.json"
     record = json.loads(record_path.read_text(encoding="utf-8")) if record_path.exists() else {"steps": {}}
-    record.update({"seed": seed, "scale": scale, "settings": SETTINGS, "limit": limit})
+    record.update({"seed": seed, "limit": limit})
     try:
         import stanza
         import torch
@@ -427,7 +459,11 @@ def train_stanza(data: Path, out: Path, work: Path, steps: Sequence[str] = STEPS
             info = step_score(data, work, out)
             record["scores"] = info
         else:
+            STOPPED.clear()
             info = STEP_FUNCS[step](data, work, out, scale, seed)
+            info["settings"] = dict(SETTINGS.get("charlm" if step.startswith("charlm") else step, {}))
+            if STOPPED:
+                info["stopped_at_time_limit"] = time_limit
         record["steps"][step] = {"seconds": round(time.perf_counter() - t0, 1),
                                  **({"scale": scale} if step in STEP_FUNCS else {}), **info}
         record_path.write_text(json.dumps(record, indent=2), encoding="utf-8")
@@ -451,7 +487,8 @@ def training_card(out: Path, record: dict) -> str:
             continue
         file = STEP_OUTPUT.get(step)
         size = f"{(out / file).stat().st_size / 1e6:.1f}" if file and (out / file).exists() else ""
-        rest = ", ".join(f"{k}={v}" for k, v in info.items() if k != "seconds" and not isinstance(v, dict))
+        rest = ", ".join([f"{k}={v}" for k, v in info.items() if k not in ("seconds", "settings")]
+                         + [f"{k}={v}" for k, v in info.get("settings", {}).items()])
         lines.append(f"| {step} | {info['seconds']} | {file or ''} | {size} | {rest} |")
     total = sum(p.stat().st_size for p in out.glob("*.pt")) / 1e6
     lines += ["", f"Total size: {total:.1f} MB.", ""]
