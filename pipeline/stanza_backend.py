@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
 
 from spacy.tokens import Doc, Token
 
@@ -145,24 +145,6 @@ class StanzaTokenizer:
 
     def __call__(self, text: str) -> Doc:
         return self.to_doc(text, self.snlp(text) if text.strip() else None)
-
-    def pipe(self, texts: Iterable[str], batch_size: int = 32):
-        import stanza
-
-        batch: list[str] = []
-        for text in texts:
-            batch.append(text)
-            if len(batch) >= batch_size:
-                yield from self._run(batch, stanza)
-                batch = []
-        if batch:
-            yield from self._run(batch, stanza)
-
-    def _run(self, texts: list[str], stanza):
-        todo = [t for t in texts if t.strip()]
-        done = iter(self.snlp.bulk_process([stanza.Document([], text=t) for t in todo]) if todo else [])
-        for text in texts:
-            yield self.to_doc(text, next(done) if text.strip() else None)
 
     def to_doc(self, text: str, sdoc) -> Doc:
         """The spaCy Doc of `text` from Stanza's analysis (None: text is only whitespace)."""
@@ -342,11 +324,16 @@ def build_stanza_nlp(config: Config):
 
 
 def doc_to_conllu(doc: Doc) -> str:
-    """CoNLL-U of a Doc (both backends): one sentence per `doc.spans["sentences"]` span (or
-    `doc.sents`), whitespace tokens dropped, multi-word tokens as ranges over their words."""
+    """CoNLL-U of a Doc (both backends): one sentence per dependency tree (`doc.sents` of a
+    parsed Doc, else `doc.spans["sentences"]`), whitespace tokens dropped, multi-word tokens as
+    ranges over their words, exactly one root per sentence (a second root, which only a head
+    on a whitespace token can give, is attached to the first)."""
     from .tokenize import SENTENCES
 
-    sents = list(doc.spans[SENTENCES]) if SENTENCES in doc.spans else list(doc.sents)
+    if doc.has_annotation("DEP") or SENTENCES not in doc.spans:
+        sents = list(doc.sents)
+    else:
+        sents = list(doc.spans[SENTENCES])
     out: list[str] = []
     covered = 0
     for sent in sents:
@@ -386,5 +373,10 @@ def doc_to_conllu(doc: Doc) -> str:
             dep = "root" if head == 0 else (t.dep_ or "dep")
             lines.append("\t".join([str(num[(t.i, -1)]), t.text, t.lemma_ or "_", t.pos_ or "_",
                                     t.tag_ or "_", str(t.morph) or "_", str(head), dep, "_", space or "_"]))
+        roots = [k for k, line in enumerate(lines) if "-" not in line.split("\t")[0] and line.split("\t")[6] == "0"]
+        for k in roots[1:]:
+            cols = lines[k].split("\t")
+            cols[6], cols[7] = lines[roots[0]].split("\t")[0], "dep"
+            lines[k] = "\t".join(cols)
         out.append("\n".join(lines) + "\n")
     return "\n".join(out) + ("\n" if out else "")
