@@ -149,13 +149,15 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--json", help="write all figures as JSON")
     ap.add_argument("--markdown", help="write the tables as Markdown")
+    ap.add_argument("--include", action="append", default=[],
+                    help="results JSON of an earlier run (e.g. one backend measured before) to add to the table")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
         print(json.dumps(run_one(args)))
         return
-    results = []
-    for name in args.backends.split(","):
+    results = [r for f in args.include for r in json.loads(Path(f).read_text(encoding="utf-8"))]
+    for name in [b for b in args.backends.split(",") if b]:
         cmd = [sys.executable, __file__, "--one", name, "--data", args.data, "--stanza", args.stanza,
                "--spacy-model", args.spacy_model, "--limit", str(args.limit), "--workers", str(args.workers)]
         proc = subprocess.run(cmd, capture_output=True, text=True)

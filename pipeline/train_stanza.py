@@ -488,7 +488,7 @@ def training_card(out: Path, record: dict) -> str:
         file = STEP_OUTPUT.get(step)
         size = f"{(out / file).stat().st_size / 1e6:.1f}" if file and (out / file).exists() else ""
         rest = ", ".join([f"{k}={v}" for k, v in info.items() if k not in ("seconds", "settings")]
-                         + [f"{k}={v}" for k, v in info.get("settings", {}).items()])
+                         + [f"{k}={v}" for k, v in info.get("settings", {}).items() if k not in info])
         lines.append(f"| {step} | {info['seconds']} | {file or ''} | {size} | {rest} |")
     total = sum(p.stat().st_size for p in out.glob("*.pt")) / 1e6
     lines += ["", f"Total size: {total:.1f} MB.", ""]
