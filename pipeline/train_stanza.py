@@ -40,9 +40,10 @@ SETTINGS: dict[str, dict[str, Any]] = {
     "charlm": {"chars": 12_000_000, "char_hidden_dim": 512, "epochs": 1, "batch_size": 50, "bptt_size": 100},
     "tokenize": {"steps": 6000, "batch_size": 32},
     "mwt": {"num_epoch": 30},
-    "pos": {"max_steps": 4000, "batch_size": 32, "eval_interval": 400, "hidden_dim": 200},
+    "pos": {"max_steps": 4000, "batch_size": 32, "eval_interval": 400, "hidden_dim": 200, "char_hidden_dim": 400},
     "lemma": {"num_epoch": 30},
-    "depparse": {"max_steps": 4000, "batch_size": 500, "eval_interval": 400, "hidden_dim": 200},
+    "depparse": {"max_steps": 4000, "batch_size": 500, "eval_interval": 400, "hidden_dim": 200,
+                 "char_hidden_dim": 400, "deep_biaff_hidden_dim": 400},
     "ner": {"max_steps": 6000, "batch_size": 32, "eval_interval": 500, "hidden_dim": 256},
 }
 
@@ -272,6 +273,7 @@ def step_pos(data: Path, work: Path, out: Path, scale: float, seed: int) -> dict
         "--output_file", work / "pos-dev.pred.conllu", "--share_hid", "--batch_size", s["batch_size"],
         "--max_steps", steps, "--eval_interval", max(5, min(s["eval_interval"], steps // 2)),
         "--hidden_dim", s["hidden_dim"] if scale >= 0.1 else 32,
+        "--char_hidden_dim", s["char_hidden_dim"] if scale >= 0.1 else 32,
         *_pretrain_args(out), *_charlm_args(out),
         "--save_dir", out, "--save_name", "pos.pt", "--seed", seed], work / "logs" / "pos.log")
     return {"max_steps": steps}
@@ -297,7 +299,8 @@ def step_depparse(data: Path, work: Path, out: Path, scale: float, seed: int) ->
         "--output_file", work / "depparse-dev.pred.conllu", "--batch_size", s["batch_size"],
         "--max_steps", steps, "--eval_interval", max(5, min(s["eval_interval"], steps // 2)),
         "--hidden_dim", s["hidden_dim"] if scale >= 0.1 else 32,
-        *(["--deep_biaff_hidden_dim", 32, "--char_hidden_dim", 32] if scale < 0.1 else []),
+        "--deep_biaff_hidden_dim", s["deep_biaff_hidden_dim"] if scale >= 0.1 else 32,
+        "--char_hidden_dim", s["char_hidden_dim"] if scale >= 0.1 else 32,
         *_pretrain_args(out), *_charlm_args(out), "--no_xpos",
         "--save_dir", out, "--save_name", "depparse.pt", "--seed", seed], work / "logs" / "depparse.log")
     return {"max_steps": steps}
