@@ -464,6 +464,8 @@ def train_stanza(data: Path, out: Path, work: Path, steps: Sequence[str] = STEPS
         else:
             STOPPED.clear()
             info = STEP_FUNCS[step](data, work, out, scale, seed)
+            for stray in out.glob("*_checkpoint.pt"):  # the parser's training checkpoint is no model
+                stray.replace(work / stray.name)
             info["settings"] = dict(SETTINGS.get("charlm" if step.startswith("charlm") else step, {}))
             if STOPPED:
                 info["stopped_at_time_limit"] = time_limit
