@@ -41,7 +41,7 @@ SETTINGS: dict[str, dict[str, Any]] = {
     "tokenize": {"steps": 6000, "batch_size": 32},
     "mwt": {"num_epoch": 30},
     "pos": {"max_steps": 4000, "batch_size": 32, "eval_interval": 400, "hidden_dim": 200, "char_hidden_dim": 400},
-    "lemma": {"num_epoch": 30},
+    "lemma": {"num_epoch": 30, "dict_only": 0},  # dict_only=1: the training-data dictionary alone (seconds)
     "depparse": {"max_steps": 4000, "batch_size": 500, "eval_interval": 400, "hidden_dim": 200,
                  "char_hidden_dim": 400, "deep_biaff_hidden_dim": 400},
     "ner": {"max_steps": 6000, "batch_size": 32, "eval_interval": 500, "hidden_dim": 256},
@@ -235,7 +235,7 @@ def step_charlm(direction: str):
             "--char_hidden_dim", s["char_hidden_dim"] if scale >= 0.1 else 32, "--char_emb_dim", 100 if scale >= 0.1 else 16,
             "--epochs", s["epochs"], "--batch_size", s["batch_size"], "--bptt_size", s["bptt_size"],
             "--cutoff", 5, "--eval_steps", -1, "--save_dir", out, "--save_name", f"charlm_{direction}.pt",
-            "--vocab_save_name", work / f"charlm-{direction}-vocab.pt", "--no_checkpoint", "--seed", seed], work / "logs" / f"charlm_{direction}.log")
+            "--vocab_save_name", (work / f"charlm-{direction}-vocab.pt").resolve(), "--no_checkpoint", "--seed", seed], work / "logs" / f"charlm_{direction}.log")
         return {"chars": train.stat().st_size, "char_hidden_dim": s["char_hidden_dim"] if scale >= 0.1 else 32}
     return run
 
@@ -285,6 +285,7 @@ def step_lemma(data: Path, work: Path, out: Path, scale: float, seed: int) -> di
         "--mode", "train", "--shorthand", SHORTHAND,
         "--train_file", work / "csui-train.conllu", "--eval_file", work / "gsd-dev.conllu",
         "--output_file", work / "lemma-dev.pred.conllu", "--num_epoch", epochs,
+        *(["--dict_only"] if SETTINGS["lemma"]["dict_only"] else []),
         *(["--hidden_dim", 32, "--max_dec_len", 20] if scale < 0.1 else []), *_charlm_args(out),
         "--save_dir", out, "--save_name", "lemma.pt", "--seed", seed], work / "logs" / "lemma.log")
     return {"num_epoch": epochs}
