@@ -315,7 +315,7 @@ def build_stanza_nlp(config: Config):
         if name in wanted and name not in ("warta_sentencizer", "warta_lemmas"):
             nlp.add_pipe(name, config=settings[name])
     nlp.max_length = config["input"]["max_chars"] + 1
-    nlp.meta["name"] = "stanza_" + Path(config["stanza"]["dir"] or "models").name
+    nlp.meta["name"] = Path(config["stanza"]["dir"] or "stanza").name
     nlp.meta["warta_backend"] = "stanza"
     nlp.meta["warta_tokenizer_layers"] = stanza_processors(config)
     check_requirements(nlp, settings, provided=STANZA_ASSIGNS + (("doc.ents",) if config["stanza"]["ner"] == "stanza"

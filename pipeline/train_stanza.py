@@ -235,7 +235,7 @@ def step_charlm(direction: str):
             "--char_hidden_dim", s["char_hidden_dim"] if scale >= 0.1 else 32, "--char_emb_dim", 100 if scale >= 0.1 else 16,
             "--epochs", s["epochs"], "--batch_size", s["batch_size"], "--bptt_size", s["bptt_size"],
             "--cutoff", 5, "--eval_steps", -1, "--save_dir", out, "--save_name", f"charlm_{direction}.pt",
-            "--vocab_save_name", (work / f"charlm-{direction}-vocab.pt").resolve(), "--no_checkpoint", "--seed", seed], work / "logs" / f"charlm_{direction}.log")
+            "--vocab_save_name", f"charlm_{direction}_vocab.pt", "--no_checkpoint", "--seed", seed], work / "logs" / f"charlm_{direction}.log")
         return {"chars": train.stat().st_size, "char_hidden_dim": s["char_hidden_dim"] if scale >= 0.1 else 32}
     return run
 
@@ -465,7 +465,7 @@ def train_stanza(data: Path, out: Path, work: Path, steps: Sequence[str] = STEPS
         else:
             STOPPED.clear()
             info = STEP_FUNCS[step](data, work, out, scale, seed)
-            for stray in out.glob("*_checkpoint.pt"):  # the parser's training checkpoint is no model
+            for stray in [*out.glob("*_checkpoint.pt"), *out.glob("*_vocab.pt")]:  # training by-products
                 stray.replace(work / stray.name)
             info["settings"] = dict(SETTINGS.get("charlm" if step.startswith("charlm") else step, {}))
             if STOPPED:
