@@ -470,6 +470,9 @@ def train_stanza(data: Path, out: Path, work: Path, steps: Sequence[str] = STEPS
             info["settings"] = dict(SETTINGS.get("charlm" if step.startswith("charlm") else step, {}))
             if STOPPED:
                 info["stopped_at_time_limit"] = time_limit
+        if record_path.exists():  # another run may have finished a step meanwhile: keep it
+            for name, done_info in json.loads(record_path.read_text(encoding="utf-8"))["steps"].items():
+                record["steps"].setdefault(name, done_info)
         record["steps"][step] = {"seconds": round(time.perf_counter() - t0, 1),
                                  **({"scale": scale} if step in STEP_FUNCS else {}), **info}
         record_path.write_text(json.dumps(record, indent=2), encoding="utf-8")
