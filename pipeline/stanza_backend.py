@@ -58,6 +58,8 @@ class StanzaWord:
 
 if not Token.has_extension("words"):
     Token.set_extension("words", default=())
+if not Token.has_extension("head_word"):  # Stanza's head of the token's root word: (token, word) or None
+    Token.set_extension("head_word", default=None)
 
 
 class StanzaUnavailable(ImportError):
@@ -203,7 +205,8 @@ class StanzaTokenizer:
             si, tok = row
             words = tok.words
             inside = {w.id for w in words}
-            root = next((w for w in words if w.head not in inside), words[0])
+            root = next((w for w in words if not w.head), None) or \
+                next((w for w in words if w.head not in inside), words[0])
             t = doc[i]
             t.pos_ = root.upos or ""
             t.tag_ = root.xpos or ""
@@ -216,6 +219,7 @@ class StanzaTokenizer:
             parsed = parsed or root.head is not None
             if si != prev_sent:
                 starts[i], prev_sent = 1, si
+            t._.head_word = self._head_ref(where, rows, si, root.head)
             if len(words) > 1:
                 t._.words = tuple(
                     StanzaWord(w.text, w.lemma or "", w.upos or "", w.xpos or "", w.feats or "",
@@ -361,7 +365,9 @@ def doc_to_conllu(doc: Doc) -> str:
                                             "root" if head == 0 else w.deprel, "_", "_"]))
                 continue
             head_tok = t.head
-            if head_tok.i == t.i or t.dep_ == "ROOT" or head_tok.is_space:
+            if t._.head_word is not None:  # Stanza's word-level head (exact inside multi-word tokens)
+                head = num.get(t._.head_word, 0)
+            elif head_tok.i == t.i or t.dep_ == "ROOT" or head_tok.is_space:
                 head = 0
             else:
                 key = (head_tok.i, -1)
