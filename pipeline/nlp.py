@@ -33,6 +33,18 @@ WARTA_COMPONENTS = ("warta_sentencizer", "warta_lemmas", "warta_entities", "wart
 POS_COMPONENTS = ("tagger", "morphologizer")
 
 
+# backends other than spaCy's: name -> "module:function" building the Language from the config,
+# imported only when configured (the Stanza backend builds on this module's helpers)
+OTHER_BACKENDS = {"stanza": "pipeline.stanza_backend:build_stanza_nlp"}
+
+
+def backend_builder(name: str):
+    import importlib
+
+    module, _, func = OTHER_BACKENDS[name].partition(":")
+    return getattr(importlib.import_module(module), func)
+
+
 class PipelineError(ValueError):
     """The pipeline cannot run (every problem listed in the message)."""
 
@@ -108,10 +120,8 @@ def build_nlp(config: Config):
     `pipeline.backend: stanza`: tokens and syntax from Stanza (pipeline/stanza_backend.py)."""
     import spacy
 
-    if config["pipeline"]["backend"] == "stanza":
-        from .stanza_backend import build_stanza_nlp
-
-        return build_stanza_nlp(config)
+    if config["pipeline"]["backend"] in OTHER_BACKENDS:
+        return backend_builder(config["pipeline"]["backend"])(config)
 
     from . import components  # noqa: F401  (registers the factories)
     from .tokenize import tokenizer_config
