@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 DATA   ?= ../shared/data
 N      ?= 2000
 
-.PHONY: run test models cleaner bench bench-clean bench-relations stem-accuracy soak clean-venv
+.PHONY: run test models cleaner bench bench-clean bench-relations stem-accuracy soak stanza-models compare-backends clean-venv
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -29,6 +29,16 @@ models: $(VENV)/.installed
 ## make cleaner: retrain models/cleaner and print its leave-one-site-out table
 cleaner: $(VENV)/.installed
 	$(VENV)/bin/warta train-cleaner --data $(DATA) --out models/cleaner
+
+## make stanza-models: train the Stanza backend's models (models/stanza_id, not committed) from $(DATA)
+stanza-models: $(VENV)/.installed
+	$(PY) -m pip install -q -e ".[stanza,train]"
+	$(VENV)/bin/warta train-stanza --data $(DATA) --out models/stanza_id
+
+## make compare-backends: spaCy vs Stanza vs mixed backend, one run, same documents
+compare-backends: $(VENV)/.installed
+	$(PY) -m pip install -q -e ".[stanza]"
+	$(PY) bench/compare_backends.py --data $(DATA) --stanza models/stanza_id --json out/backends.json --markdown out/backends.md
 
 ## make bench: throughput and memory on the first $(N) articles of the CLICK-ID dump
 bench: $(VENV)/.installed

@@ -36,6 +36,8 @@ def _annotate_parser(sub) -> None:
     p.add_argument("--no-model", action="store_true",
                    help="no statistical model: tokenizer, lookups and rules only")
     p.add_argument("--no-clean", action="store_true", help="input is already clean text")
+    p.add_argument("--backend", choices=["spacy", "stanza"],
+                   help="tokens and syntax from spaCy (default) or Stanza (overrides pipeline.backend)")
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     p.add_argument("--resume", action="store_true",
                    help="complete an interrupted run: skip documents already written")
@@ -68,6 +70,8 @@ def _overrides(args: argparse.Namespace) -> dict:
         ov.setdefault("pipeline", {})["model"] = None
     if args.no_clean:
         ov.setdefault("clean", {})["enabled"] = False
+    if getattr(args, "backend", None):
+        ov.setdefault("pipeline", {})["backend"] = args.backend
     for flag, key in (("id_field", "id_field"), ("text_field", "text_field"), ("html_field", "html_field")):
         if getattr(args, flag):
             ov.setdefault("input", {})[key] = getattr(args, flag)
@@ -276,6 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
     _report_parser(sub)
     _merge_parser(sub)
     _train_cleaner_parser(sub)
+    _train_stanza_parser(sub)
     return parser
 
 
@@ -295,6 +300,36 @@ def cmd_train_cleaner(args: argparse.Namespace) -> int:
     from .train_cleaner import train_cleaner
 
     train_cleaner(Path(args.data), Path(args.out), cv=not args.no_cv)
+def _train_stanza_parser(sub) -> None:
+    from .train_stanza import STEPS
+
+    p = sub.add_parser("train-stanza", help="train the Stanza models of the stanza backend, offline",
+                       description="Train Stanza models (pretrain, charlm, tokenize, mwt, pos, lemma, "
+                                   "depparse, ner) from ../shared/data; resumable by step; writes CARD.md.")
+    p.add_argument("--data", required=True, help="the shared data directory")
+    p.add_argument("--out", default="models/stanza_id", help="model directory (stanza.dir)")
+    p.add_argument("--work", help="intermediate files (default: <out>/../.training/stanza)")
+    p.add_argument("--steps", default=",".join(STEPS), help=f"comma-separated steps (default: all: {','.join(STEPS)})")
+    p.add_argument("--scale", type=float, default=1.0,
+                   help="multiply every step's training length (0.01 for a smoke run)")
+    p.add_argument("--seed", type=int, default=1234)
+    p.add_argument("--force", action="store_true", help="retrain steps whose model already exists")
+    p.add_argument("--set", action="append", default=[], metavar="STEP.KEY=VALUE",
+                   help="override a training setting, e.g. charlm.chars=4000000 (repeatable)")
+    p.add_argument("--time-limit", type=float, help="seconds per trainer; its best model so far is kept")
+    p.set_defaults(func=cmd_train_stanza)
+
+
+def cmd_train_stanza(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .train_stanza import train_stanza
+
+    out = Path(args.out)
+    card = train_stanza(Path(args.data), out, Path(args.work) if args.work else out.parent / ".training" / "stanza",
+                        steps=[s for s in args.steps.split(",") if s], scale=args.scale, seed=args.seed,
+                        force=args.force, settings=args.set, time_limit=args.time_limit)
+    print(card)
     return EXIT_OK
 
 

@@ -30,10 +30,15 @@ PATH_KEYS = {
     "ner.titles",
     "ner.gazetteers",
     "relations.patterns",
-}
+    "stanza.dir",
+} | {f"stanza.paths.{name}" for name in ("tokenize", "mwt", "pos", "lemma", "depparse", "ner", "pretrain",
+                                         "forward_charlm", "backward_charlm")}
 
-# keys that may be null although their default is not (null model = tokenizer and rules only)
-NULLABLE_KEYS = {"pipeline.model"}
+# keys that may be null although their default is not (null model = tokenizer and rules only;
+# null cleaner model = the rule cleaner)
+NULLABLE_KEYS = {"pipeline.model", "clean.model"}
+# the language data files every run reads (model directories are checked when they are loaded)
+DATA_FILE_KEYS = {k for k in PATH_KEYS if not k.startswith("stanza.")} - {"pipeline.model"}
 
 Config = dict[str, Any]
 
@@ -195,6 +200,10 @@ def _check_values(cfg: Config) -> None:
         )
     if cfg["pipeline"]["batch_size"] < 1:
         raise ConfigError("config key 'pipeline.batch_size' must be >= 1")
+    for key, value, allowed in (("pipeline.backend", cfg["pipeline"]["backend"], ("spacy", "stanza")),
+                                ("stanza.ner", cfg["stanza"]["ner"], ("spacy", "stanza"))):
+        if value not in allowed:
+            raise ConfigError(f"config key '{key}' is {value!r}; allowed: {', '.join(allowed)}")
     if cfg["input"]["max_chars"] < 1:
         raise ConfigError("config key 'input.max_chars' must be >= 1")
     _check_files(cfg)
@@ -203,11 +212,11 @@ def _check_values(cfg: Config) -> None:
 def _check_files(cfg: Config) -> None:
     """Every data file named by the config exists; a model directory holds a spaCy pipeline."""
     problems = []
-    for dotted in sorted(PATH_KEYS - NULLABLE_KEYS):
+    for dotted in sorted(DATA_FILE_KEYS):
         section, key = dotted.split(".")
         value = cfg[section][key]
         for path in value if isinstance(value, list) else [value]:
-            if not Path(path).is_file():
+            if path is not None and not Path(path).is_file():
                 problems.append(f"config key '{dotted}': data file not found: {path}")
     model = cfg["pipeline"]["model"]
     if model is not None and Path(model).exists():  # a missing model directory only warns

@@ -41,8 +41,11 @@ def describe(config: Config) -> str:
     lines.append(f"stages: {', '.join(config['pipeline']['stages'])}")
     lines.append("data files:")
     for dotted in sorted(PATH_KEYS - {"pipeline.model"}):
-        section, key = dotted.split(".")
-        value = config[section][key]
+        if dotted.startswith("stanza.") and config["pipeline"]["backend"] != "stanza":
+            continue
+        value = config
+        for part in dotted.split("."):
+            value = value[part]
         for v in (value if isinstance(value, list) else [value]):
             if v:
                 lines.append(f"  {dotted}: {v}{'' if Path(v).exists() else '  (MISSING)'}")

@@ -33,6 +33,18 @@ WARTA_COMPONENTS = ("warta_sentencizer", "warta_lemmas", "warta_entities", "wart
 POS_COMPONENTS = ("tagger", "morphologizer")
 
 
+# backends other than spaCy's: name -> "module:function" building the Language from the config,
+# imported only when configured (the Stanza backend builds on this module's helpers)
+OTHER_BACKENDS = {"stanza": "pipeline.stanza_backend:build_stanza_nlp"}
+
+
+def backend_builder(name: str):
+    import importlib
+
+    module, _, func = OTHER_BACKENDS[name].partition(":")
+    return getattr(importlib.import_module(module), func)
+
+
 class PipelineError(ValueError):
     """The pipeline cannot run (every problem listed in the message)."""
 
@@ -104,8 +116,12 @@ def _faster_gemm() -> str:
 
 
 def build_nlp(config: Config):
-    """The spaCy Language for these settings: the model (or blank `id`) with Warta's components."""
+    """The spaCy Language for these settings: the model (or blank `id`) with Warta's components.
+    `pipeline.backend: stanza`: tokens and syntax from Stanza (pipeline/stanza_backend.py)."""
     import spacy
+
+    if config["pipeline"]["backend"] in OTHER_BACKENDS:
+        return backend_builder(config["pipeline"]["backend"])(config)
 
     from . import components  # noqa: F401  (registers the factories)
     from .tokenize import tokenizer_config
@@ -158,8 +174,9 @@ def complete_pipeline(model_dir: Path, out: Path) -> None:
     nlp.to_disk(out)
 
 
-def check_requirements(nlp, settings: Optional[dict[str, dict]] = None) -> None:
-    """Every requirement no earlier component assigns (spaCy's `analyze_pipes`), as one error."""
+def check_requirements(nlp, settings: Optional[dict[str, dict]] = None, provided: tuple[str, ...] = ()) -> None:
+    """Every requirement no earlier component assigns (spaCy's `analyze_pipes`), as one error;
+    `provided`: attributes the tokenizer already sets (the Stanza backend's)."""
     analysis = nlp.analyze_pipes()
     assigned_by: dict[str, str] = {}
     for name in nlp.pipe_names:
@@ -169,6 +186,8 @@ def check_requirements(nlp, settings: Optional[dict[str, dict]] = None) -> None:
     problems = []
     for name, missing in analysis["problems"].items():
         for attr in missing:
+            if attr in provided:
+                continue
             if name == "warta_stemmer" and attr == "doc.ents" and settings \
                     and not settings["warta_stemmer"]["protect_names"]:
                 continue  # entities only protect names

@@ -72,8 +72,10 @@ class Annotator:
 
         self.output = OutputOptions(keep_raw=config["output"]["keep_raw"],
                                     keep_lines=config["output"]["keep_lines"],
-                                    pos=has_components(self.nlp, POS_COMPONENTS),
-                                    parser=has_components(self.nlp, ("parser",)))
+                                    pos=has_components(self.nlp, POS_COMPONENTS)
+                                    or "pos" in self.nlp.meta.get("warta_tokenizer_layers", ()),
+                                    parser=has_components(self.nlp, ("parser",))
+                                    or "depparse" in self.nlp.meta.get("warta_tokenizer_layers", ()))
         self.stages = [s for s in config["pipeline"]["stages"] if s != "clean" or self.cleaning]
         self.info = {"version": __version__, "model": model_name(self.nlp, config), "stages": self.stages,
                      "config": config_digest(config)}
