@@ -32,7 +32,7 @@ from typing import Any, BinaryIO, Iterable, Iterator, Optional, Union
 
 from . import __version__
 from .config import Config, config_digest
-from .io import InputError, InputRecord, ReadOptions, _kind, read_jsonl_file
+from .io import InputError, InputRecord, ReadOptions, _kind, errors_path, read_jsonl_file
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -524,17 +524,6 @@ def locked(outdir: Union[str, Path]) -> Iterator[None]:
 
 # ----------------------------------------------------------------------------- merge
 
-def merged_errors_path(output: Union[str, Path]) -> Path:
-    """all.jsonl.gz / all.jsonl -> all.errors.jsonl"""
-    p = Path(output)
-    name = p.name
-    for suffix in (".jsonl.gz", ".jsonl", ".gz"):
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
-            break
-    return p.with_name(name + ".errors.jsonl")
-
-
 def merge(outdir: Union[str, Path], output: Union[str, Path]) -> dict[str, int]:
     """Concatenate the part files of a finished run in input order into `output` (gzip when it
     ends in .gz, else plain JSONL) and their errors into OUT.errors.jsonl. Every part file is
@@ -551,7 +540,7 @@ def merge(outdir: Union[str, Path], output: Union[str, Path]) -> dict[str, int]:
         problem = check_part(out, part)
         if problem:
             raise ManifestError(f"partition {part['id']}: {problem}: rerun the annotate command")
-    target, err_target = Path(output), merged_errors_path(output)
+    target, err_target = Path(output), errors_path(output)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp, err_tmp = target.with_name(f".{target.name}.tmp"), err_target.with_name(f".{err_target.name}.tmp")
     docs = errs = 0
