@@ -1,4 +1,4 @@
-"""The one record path: reader -> clean -> `nlp.pipe(..., as_tuples=True)` -> serializer.
+"""The one record path: reader -> clean -> the spaCy pipeline (`segments.process`) -> serializer.
 
 `Annotator` serves the CLI (`batch.annotate_files`), `pipeline.annotate`, `pipeline.load().pipe`
 and Dask alike: the same `source`, `meta`, HTML handling, `max_chars` check, and per-document
@@ -105,8 +105,22 @@ class Annotator:
             log.warning("%s (document %s): %s", rec.key, rec.id, result.meta["clean_warning"])
         return result.text, ctx
 
+    def process(self, texts: list[str]) -> list:
+        """`nlp.pipe(texts)` with the model's working memory bounded by `pipeline.batch_tokens`
+        (see `pipeline.segments`)."""
+        from .segments import process
+
+        return process(self.nlp, texts, self.config["pipeline"]["batch_tokens"])
+
     def annotate_records(self, records: list[InputRecord]) -> list[Result]:
-        """Annotate a batch; a record that fails at any step becomes an InputError, the rest go on."""
+        """Annotate a batch; a record that fails at any step becomes an InputError, the rest go on.
+        The batch runs in a spaCy memory zone: the strings and lexemes its documents added to the
+        vocabulary are freed afterwards, so memory stays flat over millions of documents (the
+        results are plain dicts; no `Doc` outlives the zone)."""
+        with self.nlp.memory_zone():
+            return self._annotate_records(records)
+
+    def _annotate_records(self, records: list[InputRecord]) -> list[Result]:
         from .serialize import to_record
 
         results: list[Optional[Result]] = [None] * len(records)
@@ -119,14 +133,13 @@ class Annotator:
         budget = self.config["pipeline"]["time_budget"]
         try:
             with _time_limit(budget * len(prepared) if budget else None):
-                docs = list(self.nlp.pipe([p[1] for p in prepared], as_tuples=True,
-                                          batch_size=max(1, len(prepared))))
+                docs = list(zip(self.process([p[1][0] for p in prepared]), [p[1][1] for p in prepared]))
         except Exception:  # noqa: BLE001 - find the failing record(s) one by one
             docs = []
             for i, (text, ctx) in prepared:
                 try:
                     with _time_limit(budget):
-                        docs.append((self.nlp(text), ctx))
+                        docs.append((self.process([text])[0], ctx))
                 except Exception as exc:  # noqa: BLE001
                     results[i] = InputError.for_record(records[i], f"annotation failed: {type(exc).__name__}: {exc}")
                     docs.append(None)
