@@ -19,7 +19,7 @@ from typing import Any, Iterable, Iterator, Mapping, Optional, Union
 from . import __version__
 from .config import Config, config_digest, load_config
 from .document import RecordContext
-from .io import InputError, InputRecord, ReadOptions, record_from_mapping
+from .io import EncodedRecord, InputError, InputRecord, ReadOptions, record_from_mapping
 from .nlp import POS_COMPONENTS, ModelError, PipelineError, build_nlp, has_components, model_name
 
 log = logging.getLogger("warta")
@@ -217,23 +217,35 @@ def annotate_chunk(annotator: Annotator, chunk: list[Union[InputRecord, InputErr
 _WORKER: Optional[Annotator] = None
 
 
+def _encoded(results: list[Result]) -> list[Union[EncodedRecord, InputError]]:
+    return [r if isinstance(r, InputError) else EncodedRecord.of(r) for r in results]
+
+
 def _work(chunk: list) -> list[Result]:
     assert _WORKER is not None
     return annotate_chunk(_WORKER, chunk)
 
 
-def map_chunks(annotator: Annotator, chunk_iter: Iterable[list], n_process: int = 1) -> Iterator[list[Result]]:
+def _work_encoded(chunk: list) -> list[Union[EncodedRecord, InputError]]:
+    assert _WORKER is not None
+    return _encoded(annotate_chunk(_WORKER, chunk))
+
+
+def map_chunks(annotator: Annotator, chunk_iter: Iterable[list], n_process: int = 1,
+               encode: bool = False) -> Iterator[list]:
     """Results per chunk, in order; with n_process > 1, forked workers share the loaded pipeline
-    (copy-on-write: nothing is loaded twice)."""
+    (copy-on-write: nothing is loaded twice). With `encode`, records come as `EncodedRecord`s
+    (their JSON lines written by the worker, so the parent only copies bytes to the output)."""
     if n_process <= 1 or sys.platform == "win32":
         for chunk in chunk_iter:
-            yield annotate_chunk(annotator, chunk)
+            results = annotate_chunk(annotator, chunk)
+            yield _encoded(results) if encode else results
         return
     global _WORKER
     _WORKER = annotator
     pool = mp.get_context("fork").Pool(n_process)
     try:
-        yield from pool.imap(_work, chunk_iter)
+        yield from pool.imap(_work_encoded if encode else _work, chunk_iter)
     finally:
         pool.terminate()
         pool.join()
