@@ -508,6 +508,34 @@ def test_a_killed_multi_worker_run_can_resume_at_once(tmp_path):
     assert [d["id"] for d in read_jsonl(out)] == [f"d{i:03d}" for i in range(written)]
 
 
+def test_a_worker_killed_mid_run_aborts_the_run_and_resume_completes_it(tmp_path):
+    """A worker process killed (e.g. by the OOM killer) ends the run with a message instead of a
+    hang; `--resume` then completes it with every document exactly once."""
+    import time
+
+    import psutil
+
+    n = 200
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text("".join(jl({"id": f"d{i:03d}", "text": GOOD[i % 3] * 25}) + "\n" for i in range(n)))
+    small = _config(tmp_path, "pipeline:\n  batch_size: 4\n")
+    cmd = [sys.executable, "-m", "pipeline.cli", "annotate", str(src), "-o", str(out), "--no-model", "-q",
+           "--workers", "2", "--config", str(small)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE)
+    deadline = time.time() + 120
+    while time.time() < deadline and not (out.exists() and out.read_bytes().count(b"\n") >= 8):
+        time.sleep(0.02)
+    workers = psutil.Process(proc.pid).children()
+    assert workers, "the run must still be going"
+    workers[0].send_signal(signal.SIGKILL)
+    _, err = proc.communicate(timeout=120)  # no hang
+    assert proc.returncode == 3 and b"worker process died" in err and b"Traceback" not in err
+    written = [d["id"] for d in read_jsonl(out)]
+    assert written == [f"d{i:03d}" for i in range(len(written))] and len(written) < n
+    subprocess.run(cmd + ["--resume"], cwd=ROOT, check=True)
+    assert [d["id"] for d in read_jsonl(out)] == [f"d{i:03d}" for i in range(n)]
+
+
 # ---------------------------------------------------------------------------------------------
 # exit codes: 0 ok, 1 refused inputs, 2 usage/config, 3 aborted; one line, no traceback
 
