@@ -224,14 +224,10 @@ def _encoded(results: list[Result]) -> list[Union[EncodedRecord, InputError]]:
     return [r if isinstance(r, InputError) else EncodedRecord.of(r) for r in results]
 
 
-def _work(chunk: list) -> list[Result]:
+def _work(chunk: list, encode: bool) -> list:
     assert _WORKER is not None
-    return annotate_chunk(_WORKER, chunk)
-
-
-def _work_encoded(chunk: list) -> list[Union[EncodedRecord, InputError]]:
-    assert _WORKER is not None
-    return _encoded(annotate_chunk(_WORKER, chunk))
+    results = annotate_chunk(_WORKER, chunk)
+    return _encoded(results) if encode else results
 
 
 def map_chunks(annotator: Annotator, chunk_iter: Iterable[list], n_process: int = 1,
@@ -246,12 +242,11 @@ def map_chunks(annotator: Annotator, chunk_iter: Iterable[list], n_process: int 
         return
     global _WORKER
     _WORKER = annotator
-    work = _work_encoded if encode else _work
     pool = ProcessPoolExecutor(n_process, mp_context=mp.get_context("fork"))
     pending: deque = deque()  # at most two chunks per worker in flight: input is read as needed
     try:
         for chunk in chunk_iter:
-            pending.append(pool.submit(work, chunk))
+            pending.append(pool.submit(_work, chunk, encode))
             if len(pending) >= 2 * n_process:
                 yield _result(pending.popleft())
         while pending:
