@@ -51,5 +51,6 @@ def find_entities(sdoc: Doc, sentences: list[dict[str, int]], rules: EntityRules
     merged = persons_after_titles(sdoc, merged, rules)
     merged = propagate_names(sdoc, bracketed_abbreviations(text, merged))
     merged = strip_honorifics(text, state_names(text, merged), rules.honorific_lower)
+    merged = [f for f in merged if f.rule != "candidate"]
     merged += find_quotes(text, sentences)
     return within_sentences(sorted(merged, key=lambda f: (f.start, -f.end)), sentences)

@@ -10,10 +10,16 @@ from spacy.tokens import Doc
 from ..tokenize import doc_text
 from .spans import Found
 
+import os
+ADJ = set(os.environ.get("WARTA_ADJ", "model_over_orgrules,model_over_gaz,candidates").split(","))
+CANDIDATE = "candidate"  # Found.rule of a gazetteer name the model did not tag: a relation argument only
+
+
 def merge_entities(doc: Doc, model: list[Found], rules: list[Found], gazetteer: list[Found],
                    place_names: set[str], known_word: Callable[[str], bool] = lambda w: False) -> list[Found]:
     """Non-overlapping PER/ORG/LOC/DATE/TIME/TITLE spans (precedence in the module docstring)."""
-    taken = bytearray(len(doc_text(doc)) + 1)
+    text = doc_text(doc)
+    taken = bytearray(len(text) + 1)
     out: list[Found] = []
 
     def free(s: int, e: int) -> bool:
@@ -24,17 +30,23 @@ def merge_entities(doc: Doc, model: list[Found], rules: list[Found], gazetteer: 
         for k in range(f.start, f.end):
             taken[k] = 1
 
+    def on_model(f: Found) -> bool:
+        return any(m.start < f.end and f.start < m.end for m in model)
+
+    name_rules = [f for f in rules if f.label in ("PER", "ORG", "LOC")]
     for f in rules:
+        if f in name_rules and "model_over_orgrules" in ADJ and on_model(f):
+            continue
         take(f)
     gaz_at = {(g.start, g.end): g for g in gazetteer}
     for g in gazetteer:  # a multi-word place or body from a list beats a partial model span
-        if " " in doc_text(doc)[g.start:g.end] and free(g.start, g.end):
+        if " " in text[g.start:g.end] and free(g.start, g.end) and "model_over_gaz" not in ADJ:
             take(g)
     # a model span that is exactly a listed name takes the list's label (Mosul: LOC, PBB: ORG)
     model = [gaz_at.get((f.start, f.end), f) for f in model]
     for f in model:
         for piece in _pieces_outside(doc, f, taken):
-            rest = doc_text(doc)[piece.start:piece.end]
+            rest = text[piece.start:piece.end]
             if (piece.start, piece.end) != (f.start, f.end) and " " not in rest and known_word(rest):
                 continue  # `Kota` left over from `Kota Deir` once `Deir Az Zor` was taken
             for part in _split_leading_place(doc, piece, place_names):
@@ -42,6 +54,8 @@ def merge_entities(doc: Doc, model: list[Found], rules: list[Found], gazetteer: 
                     take(part)
     for f in gazetteer:
         if free(f.start, f.end):
+            if "candidates" in ADJ and not (f.label == "ORG" and "orgfill" in ADJ):
+                f = Found(f.start, f.end, f.label, f.source, CANDIDATE)
             take(f)
     return sorted(out, key=lambda f: (f.start, f.end))
 

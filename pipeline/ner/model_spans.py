@@ -25,17 +25,47 @@ def find_model_spans(doc: Doc, known_word: Callable[[str], bool] = lambda w: Fal
         in_headline = e.start in headline
         run: list = []
         for tok in list(e) + [None]:
-            cut = tok is None or (tok.is_lower and tok.lower_ not in NAME_PARTICLES) \
+            cut = tok is None or (tok.is_lower and tok.lower_ not in NAME_PARTICLES
+                                  and not _name_word(tok, e, run)) \
                 or (in_headline and tok.is_alpha and known_word(tok.text))
             if cut:
                 lone_word = len(run) == 1 and run[0].is_alpha and known_word(run[0].text) \
-                    and (run[0].is_sent_start or (run[0].i > 0 and doc[run[0].i - 1].text in DASHES))
+                    and (run[0].is_sent_start or (run[0].i > 0 and doc[run[0].i - 1].text in DASHES)) \
+                    and _opens_noun_phrase(run[0])
                 if run and not lone_word:
                     found.append(Found(run[0].idx, run[-1].idx + len(run[-1].text), e.label_, "model"))
                 run = []
             else:
                 run.append(tok)
     return found
+
+
+import os
+ADJ = set(os.environ.get("WARTA_ADJ", "model_over_orgrules,model_over_gaz,candidates,lower,lone").split(","))
+COMMON_POS = ("NOUN", "PROPN", "ADJ", "NUM")
+
+
+def _name_word(tok, ent, run) -> bool:
+    """A lower-case word the model put inside a place or body keeps its place there when it is a
+    noun or adjective of the name (`gedung DPR`, `Israel utara`, `Kementerian luar negeri Mesir`),
+    or `dan` between two capitalised parts (`Kementerian Komunikasi dan Informatika`); a person's
+    name, a verb or a preposition (`Putin kepada Assad`) is cut."""
+    if "lower" not in ADJ or ent.label_ == "PER":
+        return False
+    if tok.pos_ in COMMON_POS:
+        return tok.pos_ != "ADJ" or bool(run)
+    if tok.lower_ == "dan" and run and tok.i + 1 < ent.end and ent.doc[tok.i + 1].is_title:
+        return True
+    return False
+
+
+def _opens_noun_phrase(tok) -> bool:
+    """`Gencatan senjata`, `Jet tempur`: a capitalised ordinary word followed by a lower-case noun
+    or adjective is sentence case, not a name (`Akbar menyebutkan`, `Rani dan Budi` are names)."""
+    if "lone" not in ADJ:
+        return True
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    return nxt is not None and nxt.is_lower and nxt.pos_ in ("NOUN", "ADJ")
 
 
 def headline_tokens(doc: Doc, known_word: Callable[[str], bool]) -> set[int]:
