@@ -31,14 +31,16 @@ from .model_spans import find_model_spans, headline_tokens
 from .persons import find_person_cues, join_adjacent_persons, persons_after_titles, propagate_names, strip_honorifics
 from .quotes import find_quotes
 from .rules import EntityRules, find_gazetteer_spans, find_rule_spans
-from .spans import Found, within_sentences
+from .spans import Found, is_candidate, within_sentences
 
-__all__ = ["EntityRules", "Found", "find_entities", "merge_entities"]
+__all__ = ["EntityRules", "Found", "find_entities", "is_candidate", "merge_entities"]
 
 
 def find_entities(sdoc: Doc, sentences: list[dict[str, int]], rules: EntityRules, labels: set[str],
                   merge: Optional[Callable] = None) -> list[Found]:
-    """Every final entity of a document (QUOTEs included), sorted by start, longer first."""
+    """Every final entity of a document (QUOTEs included), sorted by start, longer first, and the
+    candidates (`is_candidate`: names only rules or gazetteers propose where the model found
+    none; the relation stage may use them as arguments, which makes them entities)."""
     merge = merge or merge_entities
     known_word = rules.known_word
     text = doc_text(sdoc)
@@ -51,6 +53,5 @@ def find_entities(sdoc: Doc, sentences: list[dict[str, int]], rules: EntityRules
     merged = persons_after_titles(sdoc, merged, rules)
     merged = propagate_names(sdoc, bracketed_abbreviations(text, merged))
     merged = strip_honorifics(text, state_names(text, merged), rules.honorific_lower)
-    merged = [f for f in merged if f.rule != "candidate"]
     merged += find_quotes(text, sentences)
     return within_sentences(sorted(merged, key=lambda f: (f.start, -f.end)), sentences)

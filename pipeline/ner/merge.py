@@ -8,19 +8,19 @@ from typing import Callable, Iterable
 from spacy.tokens import Doc
 
 from ..tokenize import doc_text
-from .spans import Found
-
-import os
-ADJ = set(os.environ.get("WARTA_ADJ", "model_over_orgrules,model_over_gaz,candidates").split(","))
-CANDIDATE = "candidate"  # Found.rule of a gazetteer name the model did not tag: a relation argument only
-
+from .spans import NAME_LABELS as NAMES, Found, as_candidate, is_candidate, model_ran
 
 def merge_entities(doc: Doc, model: list[Found], rules: list[Found], gazetteer: list[Found],
                    place_names: set[str], known_word: Callable[[str], bool] = lambda w: False) -> list[Found]:
-    """Non-overlapping PER/ORG/LOC/DATE/TIME/TITLE spans (precedence in the module docstring)."""
+    """Non-overlapping PER/ORG/LOC/DATE/TIME/TITLE spans and candidates (precedence in the
+    `pipeline.ner` docstring): the model adjudicates names. TITLE, DATE and TIME rules win; a
+    model span keeps its extent against rule and gazetteer names (taking a gazetteer's label when
+    it is exactly a listed name); a rule or gazetteer name where the model found nothing is a
+    candidate (`is_candidate`), not an entity. Without a model every name is an entity."""
     text = doc_text(doc)
     taken = bytearray(len(text) + 1)
     out: list[Found] = []
+    adjudicate = model_ran(doc)
 
     def free(s: int, e: int) -> bool:
         return not any(taken[s:e])
@@ -33,15 +33,23 @@ def merge_entities(doc: Doc, model: list[Found], rules: list[Found], gazetteer: 
     def on_model(f: Found) -> bool:
         return any(m.start < f.end and f.start < m.end for m in model)
 
-    name_rules = [f for f in rules if f.label in ("PER", "ORG", "LOC")]
+    names = [f for f in rules if f.label in NAMES]  # `Partai ...`, `Kementerian ...` (ner_patterns.jsonl)
     for f in rules:
-        if f in name_rules and "model_over_orgrules" in ADJ and on_model(f):
-            continue
-        take(f)
+        if f.label == "TITLE" and adjudicate:
+            f = _title_before_name(doc, f, model, gazetteer)
+        if f is not None and f.label not in NAMES:
+            take(f)
+    if not adjudicate:  # rules only: multi-word names from rules and lists first, as found
+        for g in names + [g for g in gazetteer if " " in text[g.start:g.end]]:
+            if free(g.start, g.end):
+                take(g)
+    else:  # a rule name that extends the model's name with its place: `Angkatan Udara` + `Rusia`
+        for g in names:
+            inside = [m for m in model if m.start < g.end and g.start < m.end]
+            if inside and all(g.start == m.start and m.end <= g.end for m in inside) and free(g.start, g.end) \
+                    and any(m.end < g.end for m in inside):
+                take(Found(g.start, g.end, inside[0].label, g.source, g.rule))  # the model's label
     gaz_at = {(g.start, g.end): g for g in gazetteer}
-    for g in gazetteer:  # a multi-word place or body from a list beats a partial model span
-        if " " in text[g.start:g.end] and free(g.start, g.end) and "model_over_gaz" not in ADJ:
-            take(g)
     # a model span that is exactly a listed name takes the list's label (Mosul: LOC, PBB: ORG)
     model = [gaz_at.get((f.start, f.end), f) for f in model]
     for f in model:
@@ -50,14 +58,38 @@ def merge_entities(doc: Doc, model: list[Found], rules: list[Found], gazetteer: 
             if (piece.start, piece.end) != (f.start, f.end) and " " not in rest and known_word(rest):
                 continue  # `Kota` left over from `Kota Deir` once `Deir Az Zor` was taken
             for part in _split_leading_place(doc, piece, place_names):
+                part = gaz_at.get((part.start, part.end), part)  # `Rusia` left of a model `Luar Negeri Rusia`
                 if free(part.start, part.end):
                     take(part)
-    for f in gazetteer:
-        if free(f.start, f.end):
-            if "candidates" in ADJ and not (f.label == "ORG" and "orgfill" in ADJ):
-                f = Found(f.start, f.end, f.label, f.source, CANDIDATE)
-            take(f)
+    for f in (names + gazetteer if adjudicate else gazetteer):
+        if free(f.start, f.end) and not (adjudicate and on_model(f)):
+            take(as_candidate(f) if adjudicate else f)
     return sorted(out, key=lambda f: (f.start, f.end))
+
+
+def _title_before_name(doc: Doc, title: Found, model: list[Found], gazetteer: list[Found]) -> Found | None:
+    """ANNOTATION.md v2: a title stops where a named organization or place begins, and the model
+    says where that is: `anggota Badan Anggaran DPR` (model ORG `Badan Anggaran DPR`) is TITLE
+    `anggota` + ORG. A title word that opens a model place which is exactly a listed place is a
+    part of its name (`Raja Ampat`), no title."""
+    listed = {(g.start, g.end) for g in gazetteer if g.label == "LOC"}
+    end = title.end
+    for m in model:
+        if m.label == "LOC" and m.start <= title.start and title.end <= m.end and (m.start, m.end) in listed \
+                and (m.start, m.end) != (title.start, title.end):
+            return None
+        if m.label in ("ORG", "LOC") and title.start < m.start < end:
+            end = m.start
+    if end == title.end:
+        return title
+    span = doc.char_span(title.start, end, alignment_mode="contract")
+    if span is None or not len(span):
+        return None
+    while len(span) and (span[-1].is_punct or span[-1].is_space):
+        span = span[:-1]
+    if not len(span):
+        return None
+    return Found(span.start_char, span.end_char, title.label, title.source, title.rule)
 
 
 def _pieces_outside(doc: Doc, f: Found, taken: bytearray) -> Iterable[Found]:
@@ -116,7 +148,8 @@ def bracketed_abbreviations(text: str, spans: list[Found]) -> list[Found]:
             inside = [g for g in spans[k + 1:] if g.start < f.end + m.end()]
             if all(text[g.start:g.end].strip(" ()") in ("", text[inner[0]:inner[1]]) and g.label != "TITLE"
                    for g in inside):  # a model span over the double space before `(BIN)` is no name
-                out.append(Found(f.start, f.end + m.end(), f.label, f.source, f.rule))
+                rule = f.rule if not is_candidate(f) or all(is_candidate(g) for g in inside) else inside[0].rule
+                out.append(Found(f.start, f.end + m.end(), f.label, f.source, rule))
                 k += 1 + len(inside)
                 continue
         out.append(f)

@@ -13,9 +13,11 @@ DASHES = {"-", "--", "---", "—", "–"}
 def find_model_spans(doc: Doc, known_word: Callable[[str], bool] = lambda w: False,
                      headline: Optional[set[int]] = None) -> list[Found]:
     """The model's PER/ORG/LOC, cleaned: a span is cut at a lower-case word that is not a name
-    particle (`Putin kepada Assad`, `bersejarah Tadmur`); in a headline-like sentence also at
-    ordinary words (`Assad Bahas Serangan`); a lone ordinary word is dropped when it opens a
-    sentence or follows a dateline dash (`Gencatan senjata ...`, `— Jet tempur ...`)."""
+    particle, nor a noun, adjective or `dan` inside a place or body (`Putin kepada Assad`,
+    `bersejarah Tadmur` are cut; `gedung DPR`, `Kementerian Komunikasi dan Informatika` stay);
+    in a headline-like sentence also at ordinary words (`Assad Bahas Serangan`); a lone
+    ordinary word is dropped when it opens a sentence or follows a dateline dash and begins a
+    noun phrase (`Gencatan senjata ...`, `— Jet tempur ...`; `Akbar menyebutkan` stays)."""
     found = []
     if headline is None:
         headline = headline_tokens(doc, known_word)
@@ -40,8 +42,6 @@ def find_model_spans(doc: Doc, known_word: Callable[[str], bool] = lambda w: Fal
     return found
 
 
-import os
-ADJ = set(os.environ.get("WARTA_ADJ", "model_over_orgrules,model_over_gaz,candidates,lower,lone").split(","))
 COMMON_POS = ("NOUN", "PROPN", "ADJ", "NUM")
 
 
@@ -50,7 +50,7 @@ def _name_word(tok, ent, run) -> bool:
     noun or adjective of the name (`gedung DPR`, `Israel utara`, `Kementerian luar negeri Mesir`),
     or `dan` between two capitalised parts (`Kementerian Komunikasi dan Informatika`); a person's
     name, a verb or a preposition (`Putin kepada Assad`) is cut."""
-    if "lower" not in ADJ or ent.label_ == "PER":
+    if ent.label_ == "PER":
         return False
     if tok.pos_ in COMMON_POS:
         return tok.pos_ != "ADJ" or bool(run)
@@ -62,8 +62,6 @@ def _name_word(tok, ent, run) -> bool:
 def _opens_noun_phrase(tok) -> bool:
     """`Gencatan senjata`, `Jet tempur`: a capitalised ordinary word followed by a lower-case noun
     or adjective is sentence case, not a name (`Akbar menyebutkan`, `Rani dan Budi` are names)."""
-    if "lone" not in ADJ:
-        return True
     nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
     return nxt is not None and nxt.is_lower and nxt.pos_ in ("NOUN", "ADJ")
 
