@@ -71,10 +71,13 @@ def _title_before_name(doc: Doc, title: Found, model: list[Found], gazetteer: li
     """ANNOTATION.md v2: a title stops where a named organization or place begins, and the model
     says where that is: `anggota Badan Anggaran DPR` (model ORG `Badan Anggaran DPR`) is TITLE
     `anggota` + ORG. A title word that opens a model place which is exactly a listed place is a
-    part of its name (`Raja Ampat`), no title."""
+    part of its name (`Raja Ampat`), and one inside a model person's name after its first word is
+    a part of the name (`Tatang Farhanul Hakim`): no title."""
     listed = {(g.start, g.end) for g in gazetteer if g.label == "LOC"}
     end = title.end
     for m in model:
+        if m.label == "PER" and m.start < title.start < m.end:
+            return None  # titles precede names: `Tatang Farhanul Hakim`, `Lukman Hakim Saifuddin`
         if m.label == "LOC" and m.start <= title.start and title.end <= m.end and (m.start, m.end) in listed \
                 and (m.start, m.end) != (title.start, title.end):
             return None

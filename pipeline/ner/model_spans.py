@@ -61,9 +61,9 @@ def _name_word(tok, ent, run) -> bool:
 
 def _opens_noun_phrase(tok) -> bool:
     """`Gencatan senjata`, `Jet tempur`: a capitalised ordinary word followed by a lower-case noun
-    or adjective is sentence case, not a name (`Akbar menyebutkan`, `Rani dan Budi` are names)."""
+    is sentence case, not a name (`Akbar menyebutkan`, `Jero optimistis`, `Rani dan Budi` are names)."""
     nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
-    return nxt is not None and nxt.is_lower and nxt.pos_ in ("NOUN", "ADJ")
+    return nxt is not None and nxt.is_lower and nxt.pos_ == "NOUN"
 
 
 def headline_tokens(doc: Doc, known_word: Callable[[str], bool]) -> set[int]:
