@@ -43,11 +43,11 @@ def merge_entities(doc: Doc, model: list[Found], rules: list[Found], gazetteer: 
         for g in names + [g for g in gazetteer if " " in text[g.start:g.end]]:
             if free(g.start, g.end):
                 take(g)
-    else:  # a rule name that extends the model's name with its place: `Angkatan Udara` + `Rusia`
-        for g in names:
+    else:  # a rule name that extends one model name over words the model left O after it:
+        for g in names:  # `Angkatan Udara` + `Rusia`
             inside = [m for m in model if m.start < g.end and g.start < m.end]
-            if inside and all(g.start == m.start and m.end <= g.end for m in inside) and free(g.start, g.end) \
-                    and any(m.end < g.end for m in inside):
+            if len(inside) == 1 and g.start == inside[0].start and inside[0].end <= g.end \
+                    and (g.start, g.end) != (inside[0].start, inside[0].end) and free(g.start, g.end):
                 take(Found(g.start, g.end, inside[0].label, g.source, g.rule))  # the model's label
     gaz_at = {(g.start, g.end): g for g in gazetteer}
     # a model span that is exactly a listed name takes the list's label (Mosul: LOC, PBB: ORG)
