@@ -63,8 +63,17 @@ def merge_entities(doc: Doc, model: list[Found], rules: list[Found], gazetteer: 
                     take(part)
     for f in (names + gazetteer if adjudicate else gazetteer):
         if free(f.start, f.end) and not (adjudicate and on_model(f)):
-            take(as_candidate(f) if adjudicate else f)
+            take(as_candidate(f) if adjudicate and not _listed_body(f, text, known_word) else f)
     return sorted(out, key=lambda f: (f.start, f.end))
+
+
+def _listed_body(f: Found, text: str, known_word: Callable[[str], bool]) -> bool:
+    """A name from the organizations list (`PBB`, `ISIS`, `AFP`) is an entity even where the model
+    found none: a body's name is no modifier, unlike a country's (`pasar Tiongkok`, `serangan
+    Israel`, which idner-news-2k and the model leave O). Not when it is also an ordinary word
+    (`Antara lain`)."""
+    name = text[f.start:f.end]
+    return f.source == "gazetteer" and f.label == "ORG" and not (" " not in name and known_word(name))
 
 
 def _title_before_name(doc: Doc, title: Found, model: list[Found], gazetteer: list[Found]) -> Found | None:
