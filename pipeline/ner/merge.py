@@ -71,9 +71,10 @@ def _listed_body(f: Found, text: str, known_word: Callable[[str], bool]) -> bool
     """A name from the organizations list (`PBB`, `ISIS`, `AFP`) is an entity even where the model
     found none: a body's name is no modifier, unlike a country's (`pasar Tiongkok`, `serangan
     Israel`, which idner-news-2k and the model leave O). Not when it is also an ordinary word
-    (`Antara lain`)."""
+    written as one (`Antara lain`; an acronym such as `ISIS` is a name)."""
     name = text[f.start:f.end]
-    return f.source == "gazetteer" and f.label == "ORG" and not (" " not in name and known_word(name))
+    ordinary = " " not in name and not name.isupper() and known_word(name)
+    return f.source == "gazetteer" and f.label == "ORG" and not ordinary
 
 
 def _title_before_name(doc: Doc, title: Found, model: list[Found], gazetteer: list[Found]) -> Found | None:
