@@ -2,20 +2,31 @@
 (countries, Indonesian regions, world places, organizations) and direct speech (QUOTE).
 
 Match-finding (`find_rule_spans`, `find_gazetteer_spans`, `find_quotes`) is kept apart from
-`merge_entities`, which writes the final, non-overlapping entity list:
+`merge_entities`, which writes the final, non-overlapping entity list. Where the model ran, it
+adjudicates names (PER/ORG/LOC): its O on a word is an opinion, so a rule or list that only
+proposes a name there makes a *candidate* (`is_candidate`, written to
+`doc.spans["warta_candidates"]`), not an entity; the relation stage uses candidates as arguments,
+and a candidate that a relation uses becomes an entity (`Menteri Luar Negeri Rusia Sergei Lavrov`:
+LOC `Rusia` for afiliasi, as ANNOTATION.md v2 labels it, also where the model left it O):
 
-1. rules win: DATE, TIME, TITLE and ORG-name spans are kept as found (longest match first);
-   multi-word gazetteer names come next, and a model span that is exactly a gazetteer name
-   takes the gazetteer's label;
-2. model spans that overlap a rule span lose the overlapping tokens and keep the rest
-   (`Menteri Luar Negeri Rusia Sergei Lavrov` -> TITLE + `Rusia Sergei Lavrov`, then 3.);
+1. TITLE, DATE and TIME rules win; a TITLE stops where a model ORG/LOC begins (`anggota` +
+   `Badan Anggaran DPR`), and a title word inside a model name is part of it (`Raja Ampat`,
+   `Tatang Farhanul Hakim`);
+2. model spans, cleaned (`find_model_spans`), keep their extent against rule and list names,
+   and a model span that is exactly a listed name takes the list's label (Mosul: LOC, PBB: ORG);
+   they lose only the tokens a rule span took (`Menteri Luar Negeri Rusia Sergei Lavrov` ->
+   TITLE + `Rusia Sergei Lavrov`, then 3.); an ORG-name rule (`Angkatan Udara Rusia`) may
+   extend a model name over the O words after it;
 3. a model span that starts with a gazetteer place followed by a name is split
    (`Rusia Sergei Lavrov` -> LOC `Rusia` + PER `Sergei Lavrov`);
-4. gazetteer LOC/ORG spans fill only places no other span touches;
-5. capitalised words after a TITLE chain or a speech word become PER where nothing else is
-   (`find_person_cues`), a model ORG/LOC of unknown words right after a title chain becomes
-   PER (`persons_after_titles`), and a person's full name or surname seen once is PER
-   everywhere in the document (`propagate_names`, which also corrects model LOC/ORG there).
+4. names from the organizations list (`ISIS`, `PBB`) fill where the model found nothing;
+   listed places, ORG-name rules and person cues (capitalised words after a TITLE chain or a
+   speech word, `find_person_cues`) there are candidates;
+5. a model ORG/LOC of unknown words right after a title chain becomes PER
+   (`persons_after_titles`), and a person's full name or surname seen once is PER everywhere in
+   the document (`propagate_names`, which also corrects model LOC/ORG there).
+Without a model (`--no-model`) there is no opinion to respect: rules and lists make entities
+(rule names and multi-word list names first, then single-word list names where free).
 QUOTE spans are a layer of their own: they may contain other entities, never cross a
 sentence end, and never overlap each other.
 """
