@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 from ..tokenize import doc_text
 from .spans import NAME_LABELS as NAMES, Found, as_candidate, is_candidate, model_ran
 
+
 def merge_entities(doc: Doc, model: list[Found], rules: list[Found], gazetteer: list[Found],
                    place_names: set[str], known_word: Callable[[str], bool] = lambda w: False) -> list[Found]:
     """Non-overlapping PER/ORG/LOC/DATE/TIME/TITLE spans and candidates (precedence in the
