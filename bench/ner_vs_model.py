@@ -47,11 +47,16 @@ def prf(c: Counter, labels=LABELS) -> tuple[float, float, float]:
 
 
 def model_docs(texts: list[str], annotator, cache: Path):
-    """The documents after the `ner` component (cached as a DocBin keyed by texts and model)."""
+    """The documents after the `ner` component (cached as a DocBin keyed by the texts and the
+    weights of the components up to `ner`)."""
     from spacy.tokens import DocBin
 
     nlp = annotator.nlp
-    key = hashlib.sha256(("\n\0".join(texts) + str(nlp.meta.get("version"))).encode()).hexdigest()[:16]
+    h = hashlib.sha256("\n\0".join(texts).encode())
+    for name in nlp.pipe_names[: nlp.pipe_names.index("ner") + 1]:  # the weights the cache depends on
+        if not name.startswith("warta_"):
+            h.update(nlp.get_pipe(name).to_bytes(exclude=["vocab"]))
+    key = h.hexdigest()[:16]
     path = cache / f"{key}.spacy"
     if path.exists():
         return list(DocBin().from_disk(path).get_docs(nlp.vocab))
@@ -100,8 +105,9 @@ def main(argv=None) -> int:
     after = [annotator.nlp.get_pipe(n) for n in names[names.index("ner") + 1:]]  # entities, stems, relations
     half = len(gold) // 2
     parts = {"all": range(len(gold)), "A": range(half), "B": range(half, len(gold))}
-    systems = ("model (gold tokens)", "model", "pipeline")
-    gdocs = gold_token_docs(Path(args.gold), annotator)
+    conll = not Path(args.gold).name.endswith((".jsonl", ".json", ".conllu"))  # token files only
+    systems = ("model (gold tokens)", "model", "pipeline") if conll else ("model", "pipeline")
+    gdocs = gold_token_docs(Path(args.gold), annotator) if conll else []
     counts = {(sys_, part): Counter() for sys_ in systems for part in parts}
     errors = []
     for i, (g, doc) in enumerate(zip(gold, docs)):
@@ -113,8 +119,9 @@ def main(argv=None) -> int:
         for part, idx in parts.items():
             if i in idx:
                 counts[("model", part)] += strict_counts(gspans, mspans)
-                counts[("model (gold tokens)", part)] += strict_counts(
-                    gspans, [(e.start_char, e.end_char, e.label_) for e in gdocs[i].ents if e.label_ in LABELS])
+                if conll:
+                    counts[("model (gold tokens)", part)] += strict_counts(
+                        gspans, [(e.start_char, e.end_char, e.label_) for e in gdocs[i].ents if e.label_ in LABELS])
                 counts[("pipeline", part)] += strict_counts(gspans, pspans)
         if args.half == "all" or i in parts[args.half]:
             for sp in sorted(set(pspans) ^ set(gspans)):
