@@ -10,8 +10,9 @@ and a candidate that a relation uses becomes an entity (`Menteri Luar Negeri Rus
 LOC `Rusia` for afiliasi, as ANNOTATION.md v2 labels it, also where the model left it O):
 
 1. TITLE, DATE and TIME rules win; a TITLE stops where a model ORG/LOC begins (`anggota` +
-   `Badan Anggaran DPR`), and a title word inside a model name is part of it (`Raja Ampat`,
-   `Tatang Farhanul Hakim`);
+   `Badan Anggaran DPR`) unless a unit of the title grammar begins there (`Ketua Majelis Hakim`),
+   and a title word inside a model name is part of it (`Raja Ampat`, `Tatang Farhanul Hakim`;
+   `titles_before_names`);
 2. model spans, cleaned (`find_model_spans`), keep their extent against rule and list names,
    and a model span that is exactly a listed name takes the list's label (Mosul: LOC, PBB: ORG);
    they lose only the tokens a rule span took (`Menteri Luar Negeri Rusia Sergei Lavrov` ->
@@ -37,7 +38,7 @@ from typing import Callable, Optional
 from spacy.tokens import Doc
 
 from ..tokenize import doc_text
-from .merge import bracketed_abbreviations, merge_entities, state_names
+from .merge import bracketed_abbreviations, merge_entities, state_names, titles_before_names
 from .model_spans import find_model_spans, headline_tokens
 from .persons import find_person_cues, join_adjacent_persons, persons_after_titles, propagate_names, strip_honorifics
 from .quotes import find_quotes
@@ -57,8 +58,9 @@ def find_entities(sdoc: Doc, sentences: list[dict[str, int]], rules: EntityRules
     text = doc_text(sdoc)
     headline = headline_tokens(sdoc, known_word)
     model = [f for f in find_model_spans(sdoc, known_word, headline) if f.label in labels]
-    merged = merge(sdoc, model, find_rule_spans(sdoc, rules), find_gazetteer_spans(sdoc, rules),
-                   rules.place_names, known_word)
+    gazetteer = find_gazetteer_spans(sdoc, rules)
+    rule_spans = titles_before_names(sdoc, find_rule_spans(sdoc, rules), model, gazetteer, rules.titles.units)
+    merged = merge(sdoc, model, rule_spans, gazetteer, rules.place_names, known_word)
     cues = find_person_cues(sdoc, merged, rules, headline)
     merged = join_adjacent_persons(text, sorted(merged + cues, key=lambda f: (f.start, f.end)))
     merged = persons_after_titles(sdoc, merged, rules)

@@ -36,9 +36,7 @@ def merge_entities(doc: Doc, model: list[Found], rules: list[Found], gazetteer: 
 
     names = [f for f in rules if f.label in NAMES]  # `Partai ...`, `Kementerian ...` (ner_patterns.jsonl)
     for f in rules:
-        if f.label == "TITLE" and adjudicate:
-            f = _title_before_name(doc, f, model, gazetteer)
-        if f is not None and f.label not in NAMES:
+        if f.label not in NAMES:
             take(f)
     if not adjudicate:  # rules only: multi-word names from rules and lists first, as found
         for g in names + [g for g in gazetteer if " " in text[g.start:g.end]]:
@@ -78,12 +76,37 @@ def _listed_body(f: Found, text: str, known_word: Callable[[str], bool]) -> bool
     return f.source == "gazetteer" and f.label == "ORG" and not ordinary
 
 
-def _title_before_name(doc: Doc, title: Found, model: list[Found], gazetteer: list[Found]) -> Found | None:
-    """ANNOTATION.md v2: a title stops where a named organization or place begins, and the model
-    says where that is: `anggota Badan Anggaran DPR` (model ORG `Badan Anggaran DPR`) is TITLE
-    `anggota` + ORG. A title word that opens a model place which is exactly a listed place is a
-    part of its name (`Raja Ampat`), and one inside a model person's name after its first word is
-    a part of the name (`Tatang Farhanul Hakim`): no title."""
+def titles_before_names(doc: Doc, rules: list[Found], model: list[Found], gazetteer: list[Found],
+                        units: dict[str, list[tuple[str, ...]]]) -> list[Found]:
+    """ANNOTATION.md v2: a title stops where a named organization or place begins, and where the
+    model ran it says where that is: `anggota Badan Anggaran DPR` with a model ORG `Badan
+    Anggaran DPR` ... is TITLE `anggota` + ORG, unless the title grammar's internal unit begins
+    there (`units`: `Ketua Majelis Hakim` + `Pengadilan ...`, `anggota Dewan Pimpinan Pusat` +
+    `PPP`). A title word that opens a model place which is exactly a listed place is part of its
+    name (`Raja Ampat`), and so is one inside a model person's name after its first word
+    (`Tatang Farhanul Hakim`): no title then."""
+    if not model_ran(doc):
+        return rules
+    out = []
+    for f in rules:
+        if f.label == "TITLE":
+            f = _title_before_name(doc, f, model, gazetteer, units)
+        if f is not None:
+            out.append(f)
+    return out
+
+
+def _starts_unit(doc: Doc, char: int, units: dict[str, list[tuple[str, ...]]]) -> bool:
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    if span is None:
+        return False
+    i = span.start
+    return any(tuple(t.lower_ for t in doc[i:i + len(p)]) == p for p in units.get(doc[i].lower_, []))
+
+
+def _title_before_name(doc: Doc, title: Found, model: list[Found], gazetteer: list[Found],
+                       units: dict[str, list[tuple[str, ...]]]) -> Found | None:
+    """One title, cut or dropped as `titles_before_names` says."""
     listed = {(g.start, g.end) for g in gazetteer if g.label == "LOC"}
     end = title.end
     for m in model:
@@ -92,7 +115,7 @@ def _title_before_name(doc: Doc, title: Found, model: list[Found], gazetteer: li
         if m.label == "LOC" and m.start <= title.start and title.end <= m.end and (m.start, m.end) in listed \
                 and (m.start, m.end) != (title.start, title.end):
             return None
-        if m.label in ("ORG", "LOC") and title.start < m.start < end:
+        if m.label in ("ORG", "LOC") and title.start < m.start < end and not _starts_unit(doc, m.start, units):
             end = m.start
     if end == title.end:
         return title
