@@ -98,10 +98,15 @@ def test_lower_case_nouns_the_model_put_in_a_place_stay_and_verbs_are_cut(model_
 
 
 def test_a_title_stops_where_the_models_name_begins(model_nlp):
-    doc = annotate(model_nlp, "PPATK mengungkap transaksi yang melibatkan seorang anggota Badan Anggaran DPR.",
-                   [("PPATK", "ORG"), ("Badan Anggaran DPR", "ORG")])
-    assert ("Badan Anggaran DPR", "ORG") in ents(doc)
-    assert [t for t, lab in ents(doc) if lab == "TITLE"] == ["anggota"]
+    doc = annotate(model_nlp, "Ia pernah menjadi Kepala Kejaksaan Tinggi Sulawesi Selatan.",
+                   [("Kejaksaan Tinggi Sulawesi Selatan", "ORG")])
+    assert ("Kejaksaan Tinggi Sulawesi Selatan", "ORG") in ents(doc)
+    assert [t for t, lab in ents(doc) if lab == "TITLE"] == ["Kepala"]
+    # ... unless an internal unit of the office begins there (title_grammar.yaml `units`)
+    doc = annotate(model_nlp, "Protes itu disampaikan kepada Ketua Majelis Hakim Pengadilan Tindak Pidana Korupsi "
+                              "Jakarta Haswandi.", [("Majelis Hakim Pengadilan Tindak Pidana Korupsi", "ORG"),
+                                                    ("Jakarta", "LOC"), ("Haswandi", "PER")])
+    assert [t for t, lab in ents(doc) if lab == "TITLE"] == ["Ketua Majelis Hakim"]
 
 
 def test_a_title_word_inside_a_models_name_is_part_of_the_name(model_nlp):
