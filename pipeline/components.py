@@ -210,11 +210,12 @@ class RelationComponent:
                                 self.symmetric)
         # a candidate that is a relation's argument becomes an entity (`Menteri Luar Negeri Rusia
         # Sergei Lavrov`: LOC Rusia for afiliasi where the model left it O); the others stay out
-        used = {k for r in found for k in (r.head, r.tail)}
+        used = {id(spans[k]) for r in found for k in (r.head, r.tail)}
         taken = {i for e in ents for i in range(e.start, e.end)}
-        ents += [c for c in candidates if any(spans[k] is c for k in used) and not taken & set(range(c.start, c.end))]
-        doc.set_ents(sorted(ents, key=lambda s: s.start), default="outside")  # matching wrote the flat entities
-        doc.spans[CANDIDATES] = [c for c in candidates if not any(e is c for e in ents)]
+        promoted = [c for c in candidates if id(c) in used and not taken & set(range(c.start, c.end))]
+        doc.set_ents(sorted(ents + promoted, key=lambda s: s.start), default="outside")  # matching wrote the flat entities
+        promoted_ids = {id(c) for c in promoted}
+        doc.spans[CANDIDATES] = [c for c in candidates if id(c) not in promoted_ids]
         doc.spans[QUOTES] = quotes
         doc._.relations = [Relation(r.label, spans[r.head], spans[r.tail], r.rule, (r.start, r.end))
                            for r in sorted(found, key=lambda r: (r.start, r.label))]

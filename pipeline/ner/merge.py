@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from array import array
 from typing import Callable, Iterable
 
 from spacy.tokens import Doc
@@ -31,8 +32,10 @@ def merge_entities(doc: Doc, model: list[Found], rules: list[Found], gazetteer: 
         for k in range(f.start, f.end):
             taken[k] = 1
 
+    covering = ModelIndex(model, len(text))
+
     def on_model(f: Found) -> bool:
-        return any(m.start < f.end and f.start < m.end for m in model)
+        return bool(covering.overlapping(f.start, f.end))
 
     names = [f for f in rules if f.label in NAMES]  # `Partai ...`, `Kementerian ...` (ner_patterns.jsonl)
     for f in rules:
@@ -44,7 +47,7 @@ def merge_entities(doc: Doc, model: list[Found], rules: list[Found], gazetteer: 
                 take(g)
     else:  # a rule name that extends one model name over words the model left O after it:
         for g in names:  # `Angkatan Udara` + `Rusia`
-            inside = [m for m in model if m.start < g.end and g.start < m.end]
+            inside = covering.overlapping(g.start, g.end)
             if len(inside) == 1 and g.start == inside[0].start and inside[0].end <= g.end \
                     and (g.start, g.end) != (inside[0].start, inside[0].end) and free(g.start, g.end):
                 take(Found(g.start, g.end, inside[0].label, g.source, g.rule))  # the model's label
@@ -87,13 +90,31 @@ def titles_before_names(doc: Doc, rules: list[Found], model: list[Found], gazett
     (`Tatang Farhanul Hakim`): no title then."""
     if not model_ran(doc):
         return rules
+    covering = ModelIndex(model, len(doc_text(doc)))
+    listed = {(g.start, g.end) for g in gazetteer if g.label == "LOC"}
     out = []
     for f in rules:
         if f.label == "TITLE":
-            f = _title_before_name(doc, f, model, gazetteer, units)
+            f = _title_before_name(doc, f, covering.overlapping(f.start, f.end), listed, units)
         if f is not None:
             out.append(f)
     return out
+
+
+class ModelIndex:
+    """The model spans overlapping a character range, in time proportional to the range (a long
+    document has thousands of spans: no scan of all of them per candidate)."""
+
+    def __init__(self, model: list[Found], n_chars: int):
+        self.model = model
+        self.owner = array("i", [-1]) * (n_chars + 1)
+        for k, m in enumerate(model):
+            for c in range(m.start, min(m.end, n_chars)):
+                self.owner[c] = k
+
+    def overlapping(self, start: int, end: int) -> list[Found]:
+        seen = dict.fromkeys(k for k in self.owner[start:end] if k >= 0)
+        return [self.model[k] for k in seen]
 
 
 def _starts_unit(doc: Doc, char: int, units: dict[str, list[tuple[str, ...]]]) -> bool:
@@ -104,10 +125,9 @@ def _starts_unit(doc: Doc, char: int, units: dict[str, list[tuple[str, ...]]]) -
     return any(tuple(t.lower_ for t in doc[i:i + len(p)]) == p for p in units.get(doc[i].lower_, []))
 
 
-def _title_before_name(doc: Doc, title: Found, model: list[Found], gazetteer: list[Found],
+def _title_before_name(doc: Doc, title: Found, model: list[Found], listed: set[tuple[int, int]],
                        units: dict[str, list[tuple[str, ...]]]) -> Found | None:
-    """One title, cut or dropped as `titles_before_names` says."""
-    listed = {(g.start, g.end) for g in gazetteer if g.label == "LOC"}
+    """One title, cut or dropped as `titles_before_names` says (`model`: the spans overlapping it)."""
     end = title.end
     for m in model:
         if m.label == "PER" and m.start < title.start < m.end:
