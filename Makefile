@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 DATA   ?= ../shared/data
 N      ?= 2000
 
-.PHONY: run test models cleaner bench bench-clean bench-relations stem-accuracy soak stanza-models compare-backends clean-venv
+.PHONY: run test models cleaner bench bench-clean bench-relations bench-ner stem-accuracy soak stanza-models compare-backends clean-venv
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -52,6 +52,10 @@ soak: $(VENV)/.installed
 ## make bench-clean: cleaner speed and its leave-one-site-out table vs jusText, trafilatura, keep-10-words, rules
 bench-clean: $(VENV)/.installed
 	$(PY) bench/clean_bench.py --data $(DATA) --cv
+
+## make bench-ner: idner-news-2k dev, the model alone vs the whole pipeline (whole file and halves)
+bench-ner: $(VENV)/.installed
+	$(PY) bench/ner_vs_model.py --gold $(DATA)/idner-news-2k/dev.txt
 
 ## make bench-relations: relations-dev scores (untouched part, whole, tuning part) and the per-pattern report
 bench-relations: $(VENV)/.installed

@@ -4,9 +4,9 @@
 |---|---|---|
 | `warta_sentencizer` (tokenize.py) | `token.is_sent_start`, `doc.spans["sentences"]` | |
 | `warta_lemmas` | `token.lemma` (lower-cased; lookup table where no lemmatizer ran) | |
-| `warta_entities` | `doc.ents` (final PER/ORG/LOC/DATE/TIME/TITLE), `doc.spans["quotes"]`, `span._.warta_source` | `token.is_sent_start` |
+| `warta_entities` | `doc.ents` (final PER/ORG/LOC/DATE/TIME/TITLE), `doc.spans["quotes"]`, `doc.spans["warta_candidates"]`, `span._.warta_source` | `token.is_sent_start` |
 | `warta_stemmer` | `token._.stem` | `doc.ents` (names are protected) |
-| `warta_relations` | `doc._.relations` | `doc.ents`, `token.is_sent_start` |
+| `warta_relations` | `doc._.relations`, `doc.ents` (candidates that are relation arguments join it) | `doc.ents`, `token.is_sent_start` |
 
 Each component only wires the pure functions of its concern module (`ner`, `stem`,
 `relations`) to the `Doc`; data paths left `None` mean the shipped files named in config.yaml.
@@ -25,6 +25,7 @@ from .config import setting
 from .tokenize import doc_text, sentence_offsets
 
 QUOTES = "quotes"  # span group of QUOTE entities (they may contain other entities)
+CANDIDATES = "warta_candidates"  # names only rules/gazetteers propose where the model found none
 
 for _obj, _name, _default in ((Token, "stem", None), (Doc, "relations", None),
                               (Span, "warta_source", None), (Span, "char_offsets", None)):
@@ -48,10 +49,10 @@ def entity_offsets(span: Span) -> tuple[int, int]:
     return span._.char_offsets or (span.start_char, span.end_char)
 
 
-def ordered_entities(doc: Doc) -> list[Span]:
-    """`doc.ents` and the QUOTE spans in output order (by start, longer first): entity ids
-    `e0, e1, ...` are positions in this list."""
-    spans = list(doc.ents) + (list(doc.spans[QUOTES]) if QUOTES in doc.spans else [])
+def ordered_entities(doc: Doc, extra: Sequence[Span] = ()) -> list[Span]:
+    """`doc.ents` and the QUOTE spans (and `extra` spans) in output order (by start, longer
+    first): entity ids `e0, e1, ...` are positions in this list."""
+    spans = list(doc.ents) + (list(doc.spans[QUOTES]) if QUOTES in doc.spans else []) + list(extra)
     return sorted(spans, key=lambda s: (entity_offsets(s)[0], -entity_offsets(s)[1], s.label_ == "QUOTE"))
 
 
@@ -87,7 +88,7 @@ def make_merge_entities() -> Callable:
 
 @Language.factory(
     "warta_entities",
-    assigns=["doc.ents", "doc.spans", "span._.warta_source"],
+    assigns=["doc.ents", "doc.spans", "span._.warta_source"],  # spans: quotes, warta_candidates
     requires=["token.is_sent_start"],
     default_config={"patterns_path": None, "titles_path": None, "gazetteer_paths": None,
                     "model_labels": ["PER", "ORG", "LOC"], "stem_exceptions_path": None,
@@ -117,14 +118,17 @@ class EntityComponent:
     def __call__(self, doc: Doc) -> Doc:
         from .ner import find_entities
 
+        from .ner import is_candidate
+
         found = find_entities(doc, sentence_offsets(doc), self.rules, self.model_labels, self.merge)
-        ents, quotes = [], []
+        ents, quotes, candidates = [], [], []
         for f in found:
             span = _as_span(doc, f.start, f.end, f.label, f.source)
             if span is not None:
-                (quotes if f.label == "QUOTE" else ents).append(span)
+                (quotes if f.label == "QUOTE" else candidates if is_candidate(f) else ents).append(span)
         doc.set_ents(ents, default="outside")
         doc.spans[QUOTES] = quotes
+        doc.spans[CANDIDATES] = candidates
         return doc
 
 
@@ -198,12 +202,20 @@ class RelationComponent:
     def __call__(self, doc: Doc) -> Doc:
         from .relations import find_relations, merge_relations
 
-        spans = ordered_entities(doc)
-        entities = entity_dicts(doc, spans)
         ents, quotes = list(doc.ents), list(doc.spans[QUOTES]) if QUOTES in doc.spans else []
+        candidates = list(doc.spans[CANDIDATES]) if CANDIDATES in doc.spans else []
+        spans = ordered_entities(doc, candidates)
+        entities = entity_dicts(doc, spans)
         found = merge_relations(list(find_relations(doc, entities, sentence_offsets(doc), self.matchers)),
                                 self.symmetric)
-        doc.set_ents(ents, default="outside")  # matching wrote the flat entities; keep the final ones
+        # a candidate that is a relation's argument becomes an entity (`Menteri Luar Negeri Rusia
+        # Sergei Lavrov`: LOC Rusia for afiliasi where the model left it O); the others stay out
+        used = {id(spans[k]) for r in found for k in (r.head, r.tail)}
+        taken = {i for e in ents for i in range(e.start, e.end)}
+        promoted = [c for c in candidates if id(c) in used and not taken & set(range(c.start, c.end))]
+        doc.set_ents(sorted(ents + promoted, key=lambda s: s.start), default="outside")  # matching wrote the flat entities
+        promoted_ids = {id(c) for c in promoted}
+        doc.spans[CANDIDATES] = [c for c in candidates if id(c) not in promoted_ids]
         doc.spans[QUOTES] = quotes
         doc._.relations = [Relation(r.label, spans[r.head], spans[r.tail], r.rule, (r.start, r.end))
                            for r in sorted(found, key=lambda r: (r.start, r.label))]

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import re
+from array import array
 from typing import Callable, Iterable
 
 from spacy.tokens import Doc
 
 from ..tokenize import doc_text
-from .spans import Found
+from .spans import NAME_LABELS as NAMES, Found, as_candidate, is_candidate, model_ran
+
 
 def merge_entities(doc: Doc, model: list[Found], rules: list[Found], gazetteer: list[Found],
                    place_names: set[str], known_word: Callable[[str], bool] = lambda w: False) -> list[Found]:
-    """Non-overlapping PER/ORG/LOC/DATE/TIME/TITLE spans (precedence in the module docstring)."""
-    taken = bytearray(len(doc_text(doc)) + 1)
+    """Non-overlapping PER/ORG/LOC/DATE/TIME/TITLE spans and candidates (precedence in the
+    `pipeline.ner` docstring): the model adjudicates names. TITLE, DATE and TIME rules win; a
+    model span keeps its extent against rule and gazetteer names (taking a gazetteer's label when
+    it is exactly a listed name); a rule or gazetteer name where the model found nothing is a
+    candidate (`is_candidate`), not an entity. Without a model every name is an entity."""
+    text = doc_text(doc)
+    taken = bytearray(len(text) + 1)
     out: list[Found] = []
+    adjudicate = model_ran(doc)
 
     def free(s: int, e: int) -> bool:
         return not any(taken[s:e])
@@ -24,26 +32,121 @@ def merge_entities(doc: Doc, model: list[Found], rules: list[Found], gazetteer: 
         for k in range(f.start, f.end):
             taken[k] = 1
 
+    covering = ModelIndex(model, len(text))
+
+    def on_model(f: Found) -> bool:
+        return bool(covering.overlapping(f.start, f.end))
+
+    names = [f for f in rules if f.label in NAMES]  # `Partai ...`, `Kementerian ...` (ner_patterns.jsonl)
     for f in rules:
-        take(f)
+        if f.label not in NAMES:
+            take(f)
+    if not adjudicate:  # rules only: multi-word names from rules and lists first, as found
+        for g in names + [g for g in gazetteer if " " in text[g.start:g.end]]:
+            if free(g.start, g.end):
+                take(g)
+    else:  # a rule name that extends one model name over words the model left O after it:
+        for g in names:  # `Angkatan Udara` + `Rusia`
+            inside = covering.overlapping(g.start, g.end)
+            if len(inside) == 1 and g.start == inside[0].start and inside[0].end <= g.end \
+                    and (g.start, g.end) != (inside[0].start, inside[0].end) and free(g.start, g.end):
+                take(Found(g.start, g.end, inside[0].label, g.source, g.rule))  # the model's label
     gaz_at = {(g.start, g.end): g for g in gazetteer}
-    for g in gazetteer:  # a multi-word place or body from a list beats a partial model span
-        if " " in doc_text(doc)[g.start:g.end] and free(g.start, g.end):
-            take(g)
     # a model span that is exactly a listed name takes the list's label (Mosul: LOC, PBB: ORG)
     model = [gaz_at.get((f.start, f.end), f) for f in model]
     for f in model:
         for piece in _pieces_outside(doc, f, taken):
-            rest = doc_text(doc)[piece.start:piece.end]
+            rest = text[piece.start:piece.end]
             if (piece.start, piece.end) != (f.start, f.end) and " " not in rest and known_word(rest):
                 continue  # `Kota` left over from `Kota Deir` once `Deir Az Zor` was taken
             for part in _split_leading_place(doc, piece, place_names):
+                part = gaz_at.get((part.start, part.end), part)  # `Rusia` left of a model `Luar Negeri Rusia`
                 if free(part.start, part.end):
                     take(part)
-    for f in gazetteer:
-        if free(f.start, f.end):
-            take(f)
+    for f in (names + gazetteer if adjudicate else gazetteer):
+        if free(f.start, f.end) and not (adjudicate and on_model(f)):
+            take(as_candidate(f) if adjudicate and not _listed_body(f, text, known_word) else f)
     return sorted(out, key=lambda f: (f.start, f.end))
+
+
+def _listed_body(f: Found, text: str, known_word: Callable[[str], bool]) -> bool:
+    """A name from the organizations list (`PBB`, `ISIS`, `AFP`) is an entity even where the model
+    found none: a body's name is no modifier, unlike a country's (`pasar Tiongkok`, `serangan
+    Israel`, which idner-news-2k and the model leave O). Not when it is also an ordinary word
+    written as one (`Antara lain`; an acronym such as `ISIS` is a name)."""
+    name = text[f.start:f.end]
+    ordinary = " " not in name and not name.isupper() and known_word(name)
+    return f.source == "gazetteer" and f.label == "ORG" and not ordinary
+
+
+def titles_before_names(doc: Doc, rules: list[Found], model: list[Found], gazetteer: list[Found],
+                        units: dict[str, list[tuple[str, ...]]]) -> list[Found]:
+    """ANNOTATION.md v2: a title stops where a named organization or place begins, and where the
+    model ran it says where that is: `anggota Badan Anggaran DPR` with a model ORG `Badan
+    Anggaran DPR` ... is TITLE `anggota` + ORG, unless the title grammar's internal unit begins
+    there (`units`: `Ketua Majelis Hakim` + `Pengadilan ...`, `anggota Dewan Pimpinan Pusat` +
+    `PPP`). A title word that opens a model place which is exactly a listed place is part of its
+    name (`Raja Ampat`), and so is one inside a model person's name after its first word
+    (`Tatang Farhanul Hakim`): no title then."""
+    if not model_ran(doc):
+        return rules
+    covering = ModelIndex(model, len(doc_text(doc)))
+    listed = {(g.start, g.end) for g in gazetteer if g.label == "LOC"}
+    out = []
+    for f in rules:
+        if f.label == "TITLE":
+            f = _title_before_name(doc, f, covering.overlapping(f.start, f.end), listed, units)
+        if f is not None:
+            out.append(f)
+    return out
+
+
+class ModelIndex:
+    """The model spans overlapping a character range, in time proportional to the range (a long
+    document has thousands of spans: no scan of all of them per candidate)."""
+
+    def __init__(self, model: list[Found], n_chars: int):
+        self.model = model
+        self.owner = array("i", [-1]) * (n_chars + 1)
+        for k, m in enumerate(model):
+            for c in range(m.start, min(m.end, n_chars)):
+                self.owner[c] = k
+
+    def overlapping(self, start: int, end: int) -> list[Found]:
+        seen = dict.fromkeys(k for k in self.owner[start:end] if k >= 0)
+        return [self.model[k] for k in seen]
+
+
+def _starts_unit(doc: Doc, char: int, units: dict[str, list[tuple[str, ...]]]) -> bool:
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    if span is None:
+        return False
+    i = span.start
+    return any(tuple(t.lower_ for t in doc[i:i + len(p)]) == p for p in units.get(doc[i].lower_, []))
+
+
+def _title_before_name(doc: Doc, title: Found, model: list[Found], listed: set[tuple[int, int]],
+                       units: dict[str, list[tuple[str, ...]]]) -> Found | None:
+    """One title, cut or dropped as `titles_before_names` says (`model`: the spans overlapping it)."""
+    end = title.end
+    for m in model:
+        if m.label == "PER" and m.start < title.start < m.end:
+            return None  # titles precede names: `Tatang Farhanul Hakim`, `Lukman Hakim Saifuddin`
+        if m.label == "LOC" and m.start <= title.start and title.end <= m.end and (m.start, m.end) in listed \
+                and (m.start, m.end) != (title.start, title.end):
+            return None
+        if m.label in ("ORG", "LOC") and title.start < m.start < end and not _starts_unit(doc, m.start, units):
+            end = m.start
+    if end == title.end:
+        return title
+    span = doc.char_span(title.start, end, alignment_mode="contract")
+    if span is None or not len(span):
+        return None
+    while len(span) and (span[-1].is_punct or span[-1].is_space):
+        span = span[:-1]
+    if not len(span):
+        return None
+    return Found(span.start_char, span.end_char, title.label, title.source, title.rule)
 
 
 def _pieces_outside(doc: Doc, f: Found, taken: bytearray) -> Iterable[Found]:
@@ -102,7 +205,8 @@ def bracketed_abbreviations(text: str, spans: list[Found]) -> list[Found]:
             inside = [g for g in spans[k + 1:] if g.start < f.end + m.end()]
             if all(text[g.start:g.end].strip(" ()") in ("", text[inner[0]:inner[1]]) and g.label != "TITLE"
                    for g in inside):  # a model span over the double space before `(BIN)` is no name
-                out.append(Found(f.start, f.end + m.end(), f.label, f.source, f.rule))
+                rule = f.rule if not is_candidate(f) or all(is_candidate(g) for g in inside) else inside[0].rule
+                out.append(Found(f.start, f.end + m.end(), f.label, f.source, rule))
                 k += 1 + len(inside)
                 continue
         out.append(f)

@@ -9,7 +9,7 @@ from spacy.tokens import Doc
 
 from ..tokenize import doc_text
 from .rules import EntityRules
-from .spans import NAME_PARTICLES, Found
+from .spans import NAME_PARTICLES, Found, as_candidate, is_candidate, model_ran
 
 
 def _name_run(doc: Doc, i: int, taken: bytearray, rules: EntityRules,
@@ -35,7 +35,8 @@ def _name_run(doc: Doc, i: int, taken: bytearray, rules: EntityRules,
 def find_person_cues(doc: Doc, spans: list[Found], rules: EntityRules,
                      headline: frozenset[int] | set[int] = frozenset()) -> list[Found]:
     """PER for capitalised words after a TITLE chain (`Menteri Pertahanan Rusia Sergei Shoigu`) or
-    after a speech word (`kata Lavrov`), where no other span is."""
+    after a speech word (`kata Lavrov`), where no other span is. Where the model ran they are
+    candidates (`merge.is_candidate`): the model saw the words and found no name."""
     taken = bytearray(len(doc_text(doc)) + 1)
     for f in spans:
         for k in range(f.start, f.end):
@@ -75,6 +76,8 @@ def find_person_cues(doc: Doc, spans: list[Found], rules: EntityRules,
             run = _name_run(doc, t.i + 1, taken, rules, headline)
             if run and not (doc[run[0]:run[1]].text in rules.place_names):
                 found.append(_per(doc, run))
+    if model_ran(doc):  # the model saw these words and found no name: candidates for relations only
+        found = [as_candidate(f) for f in found]
     return found
 
 
@@ -139,7 +142,8 @@ def join_adjacent_persons(text: str, spans: list[Found]) -> list[Found]:
     for f in spans:
         prev = out[-1] if out else None
         if prev and prev.label == f.label == "PER" and text[prev.end:f.start] == " ":
-            out[-1] = Found(prev.start, f.end, "PER", prev.source, prev.rule)
+            kept = prev if not is_candidate(prev) or is_candidate(f) else f  # the model's part decides
+            out[-1] = Found(prev.start, f.end, "PER", kept.source, kept.rule)
         else:
             out.append(f)
     return out
@@ -151,7 +155,7 @@ def propagate_names(doc: Doc, spans: list[Found]) -> list[Found]:
     text = doc_text(doc)
     names = set()
     for f in spans:
-        if f.label == "PER":
+        if f.label == "PER" and not is_candidate(f):
             parts = text[f.start:f.end].split()
             names.add(text[f.start:f.end])
             if len(parts) >= 3 and parts[-2].lower() in NAME_PARTICLES:

@@ -1,10 +1,14 @@
-"""The candidate span every entity finder returns, and the sentence filter."""
+"""The candidate span every entity finder returns, the candidate marker, and the sentence filter."""
 from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..lang import lexicon
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 @dataclass(frozen=True)
 class Found:
@@ -18,6 +22,23 @@ class Found:
 
 
 NAME_LABELS = ("PER", "ORG", "LOC")
+CANDIDATE = "candidate"  # Found.rule of a name only rules or lists propose: a relation argument, no entity
+
+
+def is_candidate(f: Found) -> bool:
+    """A span the model did not tag that only rules or gazetteers propose (see `merge_entities`)."""
+    return f.rule == CANDIDATE
+
+
+def as_candidate(f: Found) -> Found:
+    return Found(f.start, f.end, f.label, f.source, CANDIDATE)
+
+
+def model_ran(doc: "Doc") -> bool:
+    """Did a statistical NER look at this document (so that its O is an opinion)?"""
+    return doc.has_annotation("ENT_IOB")
+
+
 NAME_PARTICLES = frozenset(lexicon()["name_particles"])  # al, bin, van, de, ... (lang/id/lexicon.yaml)
 
 
