@@ -32,7 +32,7 @@ from typing import Any, BinaryIO, Iterable, Iterator, Optional, Union
 
 from . import __version__
 from .config import Config, config_digest, content_digest, sha256_file
-from .io import InputError, InputRecord, ReadOptions, _kind, errors_path, read_jsonl_file
+from .io import InputError, InputRecord, ReadOptions, _kind, errors_path, json_line, read_jsonl_file, record_words
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -308,9 +308,9 @@ def run_partition(files: list[dict[str, Any]], part: dict[str, Any], config: Con
                         if isinstance(rec, InputError):
                             error(rec)
                         else:
-                            gz.write((json.dumps(rec, ensure_ascii=False) + "\n").encode("utf-8"))
+                            gz.write(json_line(rec))
                             docs += 1
-                            words += len(rec["tokens"]) or len(rec["text"].split())
+                            words += record_words(rec)
                     pending.clear()
 
                 for item in iter_range(files, part, opts, skipped):
@@ -365,7 +365,7 @@ def adopt_part(outdir: Path, part: dict[str, Any]) -> Optional[dict[str, Any]]:
             for line in fh:
                 rec = json.loads(line)
                 docs += 1
-                words += len(rec["tokens"]) or len(rec["text"].split())
+                words += record_words(rec)
         err_data = ep.read_bytes()
         if err_data and not err_data.endswith(b"\n"):
             return None
