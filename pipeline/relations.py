@@ -30,7 +30,7 @@ for _name, _default in (("warta_quote_start", False), ("warta_quote_end", False)
 BLOCKER_WINDOW = 3
 # CLICK-ID joined paragraphs with commas (`...tersebut.,"Kami ...`, `... imbuhnya.,Kelompok ...`):
 # a sentence end the sentence splitter does not see; the joining commas belong to no sentence.
-PARAGRAPH_JOIN = re.compile(r'(?<=[.!?])(["”\')]?)(,+)(?=\s*["“]?[A-Z0-9])')
+PARAGRAPH_JOIN = re.compile(r'(?<=[.!?])(["”\')]?)[ \t\u00a0]*(,+)(?=\s*["“]?[A-Z0-9])')
 
 
 class RelationMatch(NamedTuple):
@@ -68,8 +68,14 @@ def _expand(value: Any, sets: dict[str, list[str]]) -> Any:
     token extensions."""
     if isinstance(value, str) and value.startswith("@"):
         return list(sets[value[1:]])
-    if isinstance(value, list):
-        return [_expand(v, sets) for v in value]
+    if isinstance(value, list):  # a "@set" inside a list of words is spliced in
+        out_list: list = []
+        for v in value:
+            if isinstance(v, str) and v.startswith("@"):
+                out_list += sets[v[1:]]
+            else:
+                out_list.append(_expand(v, sets))
+        return out_list
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
@@ -91,7 +97,7 @@ def load_patterns(path: str) -> tuple[PatternEntry, ...]:
     not_blockers = frozenset(w.lower() for w in data.get("not_blockers", []))
     not_person = frozenset(w.lower() for w in data.get("not_person_words", []))
     sets = dict(data.get("verb_sets", {}))
-    for key in ("negation_and_plans", "honorifics", "person_words", "accusations"):
+    for key in ("negation_and_plans", "honorifics", "name_prefixes", "person_words", "accusations"):
         sets[key] = data.get(key, [])
     entries = []
     for raw in data["patterns"]:
