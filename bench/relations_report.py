@@ -132,8 +132,9 @@ def errors(gold: Iterable[dict], pred: dict[str, dict], n: int) -> list[str]:
         pf = facts_of(p)
         for f in sorted(set(gf) - set(pf)):
             r = gf[f][0]
+            where = p if part_of(g) == "extra" and p else g  # hand-labeled articles: the predicted sentences
             out.append(f"MISS {g['id']} {f[0]}: {r['head_ent']['text']} -> {r['tail_ent']['text']}\n    "
-                       f"{sentence_of(g, r['head_ent']['start'])[:300]}")
+                       f"{sentence_of(where, r['head_ent']['start'])[:300]}")
         for f in sorted(set(pf) - set(gf)):
             r = pf[f][0]
             out.append(f"FP   {g['id']} {f[0]} [{r['rule']}]: {r['head_ent']['text']} -> {r['tail_ent']['text']}\n    "

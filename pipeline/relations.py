@@ -314,6 +314,12 @@ def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
         else:
             heads = _pick(sdoc, entities, owner, start, end, entry.head)
         tails = _pick(sdoc, entities, owner, start, end, entry.tail)
+        if heads and tails and heads == tails[:1] and len(heads) == 1 and entry.tail.get("prefer"):
+            # the one preferred person is the head (`Anies Baswedan mengunjungi kantor KPK`): the tail is
+            # then the last entity of the match, whatever its label
+            alt = _pick(sdoc, entities, owner, start, end, {k: v for k, v in entry.tail.items() if k != "prefer"})
+            if alt[:1] != heads:
+                tails = alt
         if entry.coordinate:
             tails = tails + [c for t in tails for c in _coordinated(sdoc, owner, entities, t) if c not in tails]
         hits += [(entry, start, end, h, t) for h in heads for t in tails]
@@ -333,6 +339,9 @@ def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
             continue  # `Kantor Kemenag` tagged PER is no person
         ev_start, ev_end = sdoc[start].idx, sdoc[end - 1].idx + len(sdoc[end - 1].text)
         tails = [tail]
+        if entities[tail]["label"] == "QUOTE" and entities[tail]["start"] <= entities[head]["start"] \
+                and entities[head]["end"] <= entities[tail]["end"]:
+            continue  # a name inside the quote is no speaker of it (`"... pimpinan KPK," kata ...`)
         if entities[tail]["label"] == "QUOTE":
             tails = quote_region(entities, doc_text(sdoc), tail)
         elif _sentence_of(sentences, entities[head]["start"]) != _sentence_of(sentences, entities[tail]["start"]):

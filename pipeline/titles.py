@@ -58,6 +58,7 @@ class TitleGrammar:
     name_part_heads: set = field(default_factory=set)
     units_before_name: set = field(default_factory=set)
     ranks: dict = field(default_factory=dict)
+    ordinal: Optional[re.Pattern] = None
 
     @classmethod
     def load(cls, path: str | Path = DEFAULT_PATH) -> "TitleGrammar":
@@ -86,7 +87,8 @@ def _load(path: str) -> TitleGrammar:
         portfolio_words=low("portfolio_words"), portfolio_suffixes=tuple(data.get("portfolio_suffixes", [])),
         connectors=low("portfolio_connectors"), reject_after=low("reject_after"),
         name_part_heads=low("name_part_heads"), units_before_name=low("units_before_name"),
-        ranks=_phrases(data.get("ranks", [])))
+        ranks=_phrases(data.get("ranks", [])),
+        ordinal=re.compile(data["ordinal_pattern"]) if data.get("ordinal_pattern") else None)
 
 
 def _match(doc: Doc, i: int, table: dict) -> int:
@@ -163,6 +165,9 @@ def _title_at(doc: Doc, i: int, grammar: TitleGrammar, name_starts: dict[int, st
             if close is not None:
                 k = close + 1  # Menteri Luar Negeri (Menlu), Menteri Koordinator ... (Menko Polhukam)
                 continue
+        if grammar.ordinal is not None and (n := _ordinal_length(doc, k, grammar.ordinal)):
+            k += n  # `Presiden ke-3` (one token or `ke` `-` `3`)
+            continue
         if not abbreviated and (n := _match(doc, k, grammar.modifiers)):
             k += n  # `Ketua Umum`; not after an abbreviation: `Kapolri Jenderal Sutarman` is a rank
             continue
@@ -213,6 +218,15 @@ def _title_at(doc: Doc, i: int, grammar: TitleGrammar, name_starts: dict[int, st
     while k > i + 1 and (doc[k - 1].lower_ in grammar.connectors or doc[k - 1].is_space or doc[k - 1].text == "("):
         k -= 1
     return k, rule
+
+
+def _ordinal_length(doc: Doc, k: int, ordinal: re.Pattern) -> int:
+    """Tokens of an ordinal number at k (`ke-3`, tokenized as one token or as `ke` `-` `3`), else 0."""
+    for n in (1, 3):
+        if k + n <= len(doc) and all(not doc[m].whitespace_ for m in range(k, k + n - 1)) \
+                and ordinal.match("".join(doc[m].lower_ for m in range(k, k + n))):
+            return n
+    return 0
 
 
 def _inside_name(doc: Doc, k: int, grammar: TitleGrammar, known_word: Callable[[str], bool],
