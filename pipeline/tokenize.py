@@ -64,6 +64,27 @@ def news_tokenizer(nlp: Language, abbreviations: Iterable[str]) -> Tokenizer:
     )
 
 
+# a line that ends like a sentence (or a paragraph): final punctuation, maybe a closing quote or bracket
+WRAPPED_LINE_END = re.compile(r"[.!?…:]['\"”’)\]]*\s*$")
+
+
+def hard_wrapped(text: str) -> bool:
+    """A text whose lines are cut mid-sentence at a fixed width (`...banyak beredar informasi yang
+    menyebut lele sebagai\nikan paling jorok.`): at least 3 line breaks and most lines (the last
+    excepted) ending without sentence punctuation. There a line break is no sentence end."""
+    lines = [ln for ln in text.split("\n")[:-1] if ln.strip()]
+    if len(lines) < 3:
+        return False
+    open_lines = sum(1 for ln in lines if not WRAPPED_LINE_END.search(ln))
+    return open_lines * 2 > len(lines)
+
+
+def _line_ends_sentence(text: str, end: int) -> bool:
+    """Does the line ending at `end` end like a sentence (looks only at its last characters)?"""
+    tail = text[max(0, end - 16):end].rstrip()
+    return bool(WRAPPED_LINE_END.search(tail)) or not tail
+
+
 def _starts_sentence_like(text: str) -> bool:
     first = text[:1]
     return first.isupper() or first.isdigit() or text in OPENING_QUOTES
@@ -86,7 +107,8 @@ class WartaSentencizer:
 
     A sentence ends at `. ! ? …` (plus any closing quotes/brackets) when the next
     word starts with a capital, a digit or an opening quote; never after a title
-    abbreviation (`Dr.`, `Jl.`, `No.`); a line break always ends a sentence.
+    abbreviation (`Dr.`, `Jl.`, `No.`); a line break ends a sentence, except in a
+    hard-wrapped text (see `hard_wrapped`), where only a line break after a sentence end does.
     """
 
     def __init__(self, abbreviations: dict[str, bool]):
@@ -105,10 +127,12 @@ class WartaSentencizer:
             return doc
         starts = [False] * n
         starts[0] = True
+        wrapped = hard_wrapped(doc_text(doc))
         i = 0
         while i < n:
             tok = doc[i]
-            if "\n" in tok.text or "\n" in tok.whitespace_:
+            if ("\n" in tok.text or "\n" in tok.whitespace_) \
+                    and not (wrapped and not _line_ends_sentence(doc_text(doc), tok.idx + len(tok.text))):
                 j = i + 1
                 while j < n and doc[j].is_space:
                     j += 1
