@@ -91,6 +91,20 @@ def _expand(value: Any, sets: dict[str, list[str]]) -> Any:
     return value
 
 
+SPACE_TOKEN = {"IS_SPACE": True, "OP": "*"}
+
+
+def _skip_spaces(pattern: list[dict]) -> list[dict]:
+    """The token pattern with optional whitespace tokens between its tokens: a line break inside a
+    hard-wrapped sentence (`Ketua Umum PDIP\nMegawati`) is a token of its own and breaks no pattern."""
+    out: list[dict] = []
+    for k, tok in enumerate(pattern):
+        if k:
+            out.append(dict(SPACE_TOKEN))
+        out.append(tok)
+    return out
+
+
 @lru_cache(maxsize=4)
 def load_patterns(path: str) -> tuple[PatternEntry, ...]:
     data = expand_refs(yaml.safe_load(Path(path).read_text(encoding="utf-8")))  # lexicon word lists
@@ -102,8 +116,11 @@ def load_patterns(path: str) -> tuple[PatternEntry, ...]:
     entries = []
     for raw in data["patterns"]:
         blockers = _expand(raw.get("blockers", []), sets)
+        pattern = _expand(copy.deepcopy(raw["pattern"]), sets)
+        if raw.get("type", "token") == "token":
+            pattern = _skip_spaces(pattern)
         entries.append(PatternEntry(raw["name"], raw["label"], raw.get("type", "token"),
-                                    _expand(copy.deepcopy(raw["pattern"]), sets), raw["head"], raw["tail"],
+                                    pattern, raw["head"], raw["tail"],
                                     frozenset(w.lower() for w in blockers), raw.get("example", ""),
                                     frozenset(w.lower() for w in raw.get("reject_after", [])),
                                     frozenset(raw.get("reject_after_entity", [])),
