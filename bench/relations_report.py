@@ -142,7 +142,7 @@ def errors(gold: Iterable[dict], pred: dict[str, dict], n: int) -> list[str]:
     return out[:n]
 
 
-HANDLABELED = Path(__file__).resolve().parent.parent / "tests" / "gold" / "relations" / "handlabeled_clickid.yaml"
+HANDLABELED = Path(__file__).resolve().parent.parent / "tests" / "gold" / "relations" / "handlabeled.yaml"
 
 
 def load_handlabeled(data: Path, path: Path = HANDLABELED) -> list[dict]:
