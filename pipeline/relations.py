@@ -331,12 +331,6 @@ def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
         else:
             heads = _pick(sdoc, entities, owner, start, end, entry.head)
         tails = _pick(sdoc, entities, owner, start, end, entry.tail)
-        if heads and tails and heads == tails[:1] and len(heads) == 1 and entry.tail.get("prefer"):
-            # the one preferred person is the head (`Anies Baswedan mengunjungi kantor KPK`): the tail is
-            # then the last entity of the match, whatever its label
-            alt = _pick(sdoc, entities, owner, start, end, {k: v for k, v in entry.tail.items() if k != "prefer"})
-            if alt[:1] != heads:
-                tails = alt
         if entry.coordinate:
             tails = tails + [c for t in tails for c in _coordinated(sdoc, owner, entities, t) if c not in tails]
         hits += [(entry, start, end, h, t) for h in heads for t in tails]
