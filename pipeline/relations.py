@@ -262,9 +262,12 @@ def _blocked(sdoc: Doc, owner: list[Optional[int]], start: int, end: int, blocke
     if not blockers:
         return False
     window = sdoc[max(0, start - before):end]
-    return any(t.lower_ in blockers and owner[t.i] is None
-               and not (t.i + 1 < len(sdoc) and f"{t.lower_} {sdoc[t.i + 1].lower_}" in not_blockers)
-               for t in window)
+
+    def harmless(t: Token) -> bool:  # `tak berawak`, `timbal balik`: the word pair is no blocker
+        return (t.i + 1 < len(sdoc) and f"{t.lower_} {sdoc[t.i + 1].lower_}" in not_blockers) \
+            or (t.i > 0 and f"{sdoc[t.i - 1].lower_} {t.lower_}" in not_blockers)
+
+    return any(t.lower_ in blockers and owner[t.i] is None and not harmless(t) for t in window)
 
 
 def _sole_person(entities: list[dict], sentences: list[dict], char: int, label: str = "PER") -> Optional[int]:
