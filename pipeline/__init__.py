@@ -9,6 +9,10 @@ from typing import Any
 
 __version__ = "0.1.0"
 
+from .lean_imports import hide_torch_from_thinc
+
+hide_torch_from_thinc()  # thinc would import PyTorch (180 MiB, 2 s) for layers Warta never uses
+
 _LAZY = {
     "Annotator": "pipeline.runner",
     "annotate": "pipeline.runner",

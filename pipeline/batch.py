@@ -124,14 +124,15 @@ def annotate_files(
                     yield item
 
         try:
-            for result in map_chunks(annotator, chunks(pending(), config["pipeline"]["batch_size"]), workers):
+            for result in map_chunks(annotator, chunks(pending(), config["pipeline"]["batch_size"]), workers,
+                                     encode=True):
                 for rec in result:
                     if isinstance(rec, InputError):
                         report(rec)
                     else:
                         out.write(rec)
                         summary.documents += 1
-                        summary.words += len(rec["tokens"]) or len(rec["text"].split())
+                        summary.words += rec.words
                 out.flush()
                 bar.update(summary, len(result))
         finally:

@@ -200,6 +200,8 @@ def _check_values(cfg: Config) -> None:
         )
     if cfg["pipeline"]["batch_size"] < 1:
         raise ConfigError("config key 'pipeline.batch_size' must be >= 1")
+    if 0 < cfg["pipeline"]["batch_tokens"] < 100 or cfg["pipeline"]["batch_tokens"] < 0:
+        raise ConfigError("config key 'pipeline.batch_tokens' must be >= 100 (or 0: no bound)")
     for key, value, allowed in (("pipeline.backend", cfg["pipeline"]["backend"], ("spacy", "stanza")),
                                 ("stanza.ner", cfg["stanza"]["ner"], ("spacy", "stanza"))):
         if value not in allowed:

@@ -1,4 +1,4 @@
-"""The one record path: reader -> clean -> `nlp.pipe(..., as_tuples=True)` -> serializer.
+"""The one record path: reader -> clean -> the spaCy pipeline (`segments.process`) -> serializer.
 
 `Annotator` serves the CLI (`batch.annotate_files`), `pipeline.annotate`, `pipeline.load().pipe`
 and Dask alike: the same `source`, `meta`, HTML handling, `max_chars` check, and per-document
@@ -19,7 +19,7 @@ from typing import Any, Iterable, Iterator, Mapping, Optional, Union
 from . import __version__
 from .config import Config, config_digest, load_config
 from .document import RecordContext
-from .io import InputError, InputRecord, ReadOptions, record_from_mapping
+from .io import EncodedRecord, InputError, InputRecord, ReadOptions, record_from_mapping
 from .nlp import POS_COMPONENTS, ModelError, PipelineError, build_nlp, has_components, model_name
 
 log = logging.getLogger("warta")
@@ -105,8 +105,22 @@ class Annotator:
             log.warning("%s (document %s): %s", rec.key, rec.id, result.meta["clean_warning"])
         return result.text, ctx
 
+    def process(self, texts: list[str]) -> list:
+        """`nlp.pipe(texts)` with the model's working memory bounded by `pipeline.batch_tokens`
+        (see `pipeline.segments`)."""
+        from .segments import process
+
+        return process(self.nlp, texts, self.config["pipeline"]["batch_tokens"])
+
     def annotate_records(self, records: list[InputRecord]) -> list[Result]:
-        """Annotate a batch; a record that fails at any step becomes an InputError, the rest go on."""
+        """Annotate a batch; a record that fails at any step becomes an InputError, the rest go on.
+        The batch runs in a spaCy memory zone: the strings and lexemes its documents added to the
+        vocabulary are freed afterwards, so memory stays flat over millions of documents (the
+        results are plain dicts; no `Doc` outlives the zone)."""
+        with self.nlp.memory_zone():
+            return self._annotate_records(records)
+
+    def _annotate_records(self, records: list[InputRecord]) -> list[Result]:
         from .serialize import to_record
 
         results: list[Optional[Result]] = [None] * len(records)
@@ -119,14 +133,13 @@ class Annotator:
         budget = self.config["pipeline"]["time_budget"]
         try:
             with _time_limit(budget * len(prepared) if budget else None):
-                docs = list(self.nlp.pipe([p[1] for p in prepared], as_tuples=True,
-                                          batch_size=max(1, len(prepared))))
+                docs = list(zip(self.process([p[1][0] for p in prepared]), [p[1][1] for p in prepared]))
         except Exception:  # noqa: BLE001 - find the failing record(s) one by one
             docs = []
             for i, (text, ctx) in prepared:
                 try:
                     with _time_limit(budget):
-                        docs.append((self.nlp(text), ctx))
+                        docs.append((self.process([text])[0], ctx))
                 except Exception as exc:  # noqa: BLE001
                     results[i] = InputError.for_record(records[i], f"annotation failed: {type(exc).__name__}: {exc}")
                     docs.append(None)
@@ -204,23 +217,35 @@ def annotate_chunk(annotator: Annotator, chunk: list[Union[InputRecord, InputErr
 _WORKER: Optional[Annotator] = None
 
 
+def _encoded(results: list[Result]) -> list[Union[EncodedRecord, InputError]]:
+    return [r if isinstance(r, InputError) else EncodedRecord.of(r) for r in results]
+
+
 def _work(chunk: list) -> list[Result]:
     assert _WORKER is not None
     return annotate_chunk(_WORKER, chunk)
 
 
-def map_chunks(annotator: Annotator, chunk_iter: Iterable[list], n_process: int = 1) -> Iterator[list[Result]]:
+def _work_encoded(chunk: list) -> list[Union[EncodedRecord, InputError]]:
+    assert _WORKER is not None
+    return _encoded(annotate_chunk(_WORKER, chunk))
+
+
+def map_chunks(annotator: Annotator, chunk_iter: Iterable[list], n_process: int = 1,
+               encode: bool = False) -> Iterator[list]:
     """Results per chunk, in order; with n_process > 1, forked workers share the loaded pipeline
-    (copy-on-write: nothing is loaded twice)."""
+    (copy-on-write: nothing is loaded twice). With `encode`, records come as `EncodedRecord`s
+    (their JSON lines written by the worker, so the parent only copies bytes to the output)."""
     if n_process <= 1 or sys.platform == "win32":
         for chunk in chunk_iter:
-            yield annotate_chunk(annotator, chunk)
+            results = annotate_chunk(annotator, chunk)
+            yield _encoded(results) if encode else results
         return
     global _WORKER
     _WORKER = annotator
     pool = mp.get_context("fork").Pool(n_process)
     try:
-        yield from pool.imap(_work, chunk_iter)
+        yield from pool.imap(_work_encoded if encode else _work, chunk_iter)
     finally:
         pool.terminate()
         pool.join()
