@@ -56,6 +56,7 @@ class PatternEntry:
     example: str
     reject_after: frozenset[str] = frozenset()
     reject_after_entity: frozenset[str] = frozenset()
+    reject_before: frozenset[str] = frozenset()
     blocker_window: int = BLOCKER_WINDOW
     coordinate: bool = False
     not_blockers: frozenset[str] = frozenset()  # `tak berawak` is no negation
@@ -124,6 +125,7 @@ def load_patterns(path: str) -> tuple[PatternEntry, ...]:
                                     frozenset(w.lower() for w in blockers), raw.get("example", ""),
                                     frozenset(w.lower() for w in raw.get("reject_after", [])),
                                     frozenset(raw.get("reject_after_entity", [])),
+                                    frozenset(w.lower() for w in raw.get("reject_before", [])),
                                     int(raw.get("blocker_window", BLOCKER_WINDOW)), bool(raw.get("coordinate", False)),
                                     not_blockers, not_person))
     return tuple(entries)
@@ -324,6 +326,8 @@ def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
         entry = matchers.entries[int(sdoc.vocab.strings[match_id])]
         if _blocked(sdoc, owner, start, end, entry.blockers, entry.blocker_window, entry.not_blockers):
             continue
+        if start > 0 and sdoc[start - 1].lower_ in entry.reject_before:
+            continue  # `X selaku Bupati Bekasi, Y ...`: the title is X's, not Y's
         if end < len(sdoc) and (sdoc[end].lower_ in entry.reject_after
                                 or sdoc[end].ent_type_ in entry.reject_after_entity):
             continue
