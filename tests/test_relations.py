@@ -458,3 +458,15 @@ def test_pronoun_speaker_after_a_spaced_paragraph_join(rules_only):
             'pertemuan itu," ujarnya.')
     _, rels = annotate(rules_only, text, ["Trump"])
     assert {r[2] for r in rels if r[0] == "pernyataan"} == {"Saya tidak mendiskusikannya"}, rels
+
+
+@pytest.mark.parametrize("text,name,title,body", [
+    ('"Kami menolak," kata juru bicara kementerian luar negeri Iran, Abbas Mousavi.', "Abbas Mousavi",
+     "juru bicara", None),                                         # the body in lower case: no ORG span to affiliate
+    ("Hal itu disampaikan Presiden RI ke-7 Joko Widodo.", "Joko Widodo", "Presiden", "RI"),
+    ("Ketua KPK periode 2015-2019 Agus Rahardjo menyerahkan mandat.", "Agus Rahardjo", "Ketua", "KPK"),
+])
+def test_lower_case_bodies_ordinals_and_terms_between_title_and_name(rules_only, text, name, title, body):
+    _, rels = annotate(rules_only, text, [name])
+    assert ("jabatan", name, title) in facts(rels), rels
+    assert {r[2] for r in rels if r[0] == "afiliasi"} == ({body} if body else set()), rels
