@@ -408,6 +408,9 @@ def test_bodies_after_dari_in_brackets_and_in_relative_clauses(rules_only, text,
     ("Anies Baswedan menelepon Prabowo pada Senin malam.", "Prabowo"),
     ("Anies Baswedan dan Prabowo bersua di Kertanegara.", "Prabowo"),
     ("Lawatan Anies Baswedan ke Singapura berlangsung dua hari.", "Singapura"),
+    ("Anies Baswedan disambut oleh Prabowo di Kertanegara.", "Prabowo"),
+    ("Anies Baswedan bertemu empat mata dengan Prabowo.", "Prabowo"),
+    ("Anies Baswedan bertemu secara tertutup dengan Prabowo di Kertanegara.", "Prabowo"),
 ])
 def test_more_meeting_constructions(rules_only, text, other):
     _, rels = annotate(rules_only, text, ["Anies Baswedan", "Prabowo"])
