@@ -25,6 +25,11 @@ CLOSING = {'"', "”", "’", "'", ")", "]", "»"}
 SENTENCES = "sentences"  # the span group holding Warta's sentences
 TEXT_KEY = "warta_text"  # doc.user_data key of the cached text
 OPENING_QUOTES = {'"', "“", "‘", "'", "(", "[", "«"}
+# A no-break space read with the wrong code page (UTF-8 bytes C2 A0 shown as Mac Roman): thousands of
+# CLICK-ID's tempo and kompas texts glue words with it (`Menkumham¬†Yasonna`). It is split off as a
+# token of its own, which the sentencizer and the relation patterns treat like whitespace.
+MOJIBAKE_SPACES = ("¬†", "Â\u00a0")
+MOJIBAKE_SPACE_RE = "(?:" + "|".join(MOJIBAKE_SPACES) + ")"
 
 # Infixes of spacy/lang/id that split what news text keeps whole.
 _DATE_SLASH_INFIX = r"(?<=[0-9])[\\/](?=[0-9%-])"  # (28/10) must stay 28/10
@@ -49,8 +54,10 @@ def news_tokenizer(nlp: Language, abbreviations: Iterable[str]) -> Tokenizer:
     infixes.append(r"-{2,}|—|–")  # dash runs inside a word: DAMASKUS---Presiden
     # CLICK-ID joins paragraphs with commas: `KPK.,Dalam`, `itu.,"Kami` -> KPK . , Dalam
     infixes.append(r"(?<=[A-Za-z0-9\u00C0-\u024F])\.(?=,)|(?<=[.!?\"\u201d]),+(?=[\"\u201cA-Za-z0-9])|(?<=[.!?\"\u201d],)[\"\u201c](?=[A-Za-z0-9])")
-    suffixes = [r"-{2,}"] + list(nlp.Defaults.suffixes)
-    prefixes = [r",+"] + list(nlp.Defaults.prefixes)
+    infixes.append(MOJIBAKE_SPACE_RE)
+    infixes.append(r"(?<=[A-Za-z0-9\u00C0-\u024F])[.!?,;:](?=" + MOJIBAKE_SPACE_RE + ")")  # `hadir.¬†Dengan`
+    suffixes = [r"-{2,}", MOJIBAKE_SPACE_RE] + list(nlp.Defaults.suffixes)
+    prefixes = [r",+", MOJIBAKE_SPACE_RE] + list(nlp.Defaults.prefixes)
     rules = dict(nlp.Defaults.tokenizer_exceptions)
     for abbr in abbreviations:  # spaCy splits trailing punctuation first, so "dll.," works too
         rules[abbr] = [{ORTH: abbr}]
@@ -77,6 +84,11 @@ def hard_wrapped(text: str) -> bool:
         return False
     open_lines = sum(1 for ln in lines if not WRAPPED_LINE_END.search(ln))
     return open_lines * 2 > len(lines)
+
+
+def is_space_like(token) -> bool:
+    """Whitespace, or a mis-decoded no-break space (MOJIBAKE_SPACES)."""
+    return token.is_space or token.text in MOJIBAKE_SPACES
 
 
 def _line_ends_sentence(text: str, end: int) -> bool:
@@ -134,7 +146,7 @@ class WartaSentencizer:
             if ("\n" in tok.text or "\n" in tok.whitespace_) \
                     and not (wrapped and not _line_ends_sentence(doc_text(doc), tok.idx + len(tok.text))):
                 j = i + 1
-                while j < n and doc[j].is_space:
+                while j < n and is_space_like(doc[j]):
                     j += 1
                 if j < n:
                     starts[j] = True
@@ -148,7 +160,7 @@ class WartaSentencizer:
                     and not doc[j].whitespace_
                 ):
                     j += 1
-                while j < n and doc[j].is_space:
+                while j < n and is_space_like(doc[j]):
                     j += 1
                 if j < n and _starts_sentence_like(doc[j].text):
                     starts[j] = True

@@ -106,3 +106,11 @@ def test_paragraph_lines_still_end_sentences(nlp):
     text = "Jokowi Temui Prabowo\nPresiden Joko Widodo bertemu Prabowo.\nKeduanya makan siang.\nLalu berpisah."
     assert sents(nlp, text) == ["Jokowi Temui Prabowo", "Presiden Joko Widodo bertemu Prabowo.",
                                 "Keduanya makan siang.", "Lalu berpisah."]
+
+
+def test_misdecoded_no_break_space_is_split_off(nlp):
+    # CLICK-ID's tempo and kompas texts carry a no-break space read as Mac Roman: `¬†`
+    assert toks(nlp, "-¬†Menteri Ketenagakerjaan Hanif hadir. Menkumham¬†Yasonna Laoly hadir.¬†Dengan itu.") == [
+        "-", "¬†", "Menteri", "Ketenagakerjaan", "Hanif", "hadir", ".", "Menkumham", "¬†", "Yasonna", "Laoly",
+        "hadir", ".", "¬†", "Dengan", "itu", "."]
+    assert len(sents(nlp, "Menkumham¬†Yasonna Laoly hadir.¬†Dengan itu rapat dimulai.")) == 2
