@@ -92,7 +92,8 @@ def _expand(value: Any, sets: dict[str, list[str]]) -> Any:
     return value
 
 
-SPACE_TOKEN = {"IS_SPACE": True, "OP": "*"}
+# whitespace tokens and mis-decoded no-break spaces (`¬†`, pipeline/tokenize.py MOJIBAKE_SPACES)
+SPACE_TOKEN = {"TEXT": {"REGEX": r"^(\s+|¬†|Â\u00a0)$"}, "OP": "*"}
 
 
 def _skip_spaces(pattern: list[dict]) -> list[dict]:

@@ -59,6 +59,7 @@ class TitleGrammar:
     units_before_name: set = field(default_factory=set)
     ranks: dict = field(default_factory=dict)
     ordinal: Optional[re.Pattern] = None
+    abstract_noun: Optional[re.Pattern] = None
 
     @classmethod
     def load(cls, path: str | Path = DEFAULT_PATH) -> "TitleGrammar":
@@ -88,7 +89,8 @@ def _load(path: str) -> TitleGrammar:
         connectors=low("portfolio_connectors"), reject_after=low("reject_after"),
         name_part_heads=low("name_part_heads"), units_before_name=low("units_before_name"),
         ranks=_phrases(data.get("ranks", [])),
-        ordinal=re.compile(data["ordinal_pattern"]) if data.get("ordinal_pattern") else None)
+        ordinal=re.compile(data["ordinal_pattern"]) if data.get("ordinal_pattern") else None,
+        abstract_noun=re.compile(data["abstract_noun_pattern"]) if data.get("abstract_noun_pattern") else None)
 
 
 def _match(doc: Doc, i: int, table: dict) -> int:
@@ -263,6 +265,8 @@ def _portfolio_word(doc: Doc, k: int, grammar: TitleGrammar, name_starts: dict[i
         return False
     if t.lower_ in grammar.portfolio_words:
         return True
+    if grammar.abstract_noun is not None and t.is_alpha and grammar.abstract_noun.match(t.lower_):
+        return True  # `Ketenagakerjaan`, `Kemaritiman`: ke-/pe-...-an, a field even when no dictionary has it
     return t.is_alpha and known_word(t.text) and t.lower_.endswith(grammar.portfolio_suffixes)
 
 

@@ -473,3 +473,10 @@ def test_lower_case_bodies_ordinals_and_terms_between_title_and_name(rules_only,
     _, rels = annotate(rules_only, text, [name])
     assert ("jabatan", name, title) in facts(rels), rels
     assert {r[2] for r in rels if r[0] == "afiliasi"} == ({body} if body else set()), rels
+
+
+def test_misdecoded_no_break_spaces_break_no_pattern(rules_only):
+    text = "Sejumlah menteri hadir, yakni Menkumham¬†Yasonna Laoly dan Menteri Ketenagakerjaan¬†Hanif Dhakiri."
+    _, rels = annotate(rules_only, text, ["Yasonna Laoly", "Hanif Dhakiri"])
+    assert facts(rels) >= {("jabatan", "Yasonna Laoly", "Menkumham"),
+                           ("jabatan", "Hanif Dhakiri", "Menteri Ketenagakerjaan")}, rels

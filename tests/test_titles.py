@@ -147,3 +147,8 @@ def test_more_composed_titles(rules_only, text, titles):
 ])
 def test_ranks_and_name_initials_are_no_office(rules_only, text, titles):
     assert spans(rules_only, text, "TITLE") == titles
+
+
+def test_abstract_nouns_missing_from_the_dictionary_are_portfolios(rules_only):
+    assert spans(rules_only, "Menteri Ketenagakerjaan Hanif Dhakiri hadir.", "TITLE") == ["Menteri Ketenagakerjaan"]
+    assert spans(rules_only, "Menko Kemaritiman Luhut Binsar Pandjaitan hadir.", "TITLE") == ["Menko Kemaritiman"]
