@@ -21,15 +21,18 @@ from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix
 from .lang import read_pairs
 
 SENTENCE_END = {".", "!", "?", "…", "...", "?!", "!?"}
-CLOSING = {'"', "”", "’", "'", ")", "]", "»"}
+CLOSING = {'"', "”", "’", "'", ")", "]", "»", "‚Äù", "‚Äô"}  # the last two: mis-decoded ” ’ (see below)
 SENTENCES = "sentences"  # the span group holding Warta's sentences
 TEXT_KEY = "warta_text"  # doc.user_data key of the cached text
-OPENING_QUOTES = {'"', "“", "‘", "'", "(", "[", "«"}
+OPENING_QUOTES = {'"', "“", "‘", "'", "(", "[", "«", "‚Äú", "‚Äò"}
 # A no-break space read with the wrong code page (UTF-8 bytes C2 A0 shown as Mac Roman): thousands of
 # CLICK-ID's tempo and kompas texts glue words with it (`Menkumham¬†Yasonna`). It is split off as a
 # token of its own, which the sentencizer and the relation patterns treat like whitespace.
 MOJIBAKE_SPACES = ("¬†", "Â\u00a0")
 MOJIBAKE_SPACE_RE = "(?:" + "|".join(MOJIBAKE_SPACES) + ")"
+# curly quotation marks decoded the same way (“ ” ‘ ’): split off like the marks they stand for
+MOJIBAKE_QUOTES = ("‚Äú", "‚Äù", "‚Äò", "‚Äô")
+MOJIBAKE_QUOTE_RE = "(?:" + "|".join(MOJIBAKE_QUOTES) + ")"
 
 # Infixes of spacy/lang/id that split what news text keeps whole.
 _DATE_SLASH_INFIX = r"(?<=[0-9])[\\/](?=[0-9%-])"  # (28/10) must stay 28/10
@@ -55,9 +58,10 @@ def news_tokenizer(nlp: Language, abbreviations: Iterable[str]) -> Tokenizer:
     # CLICK-ID joins paragraphs with commas: `KPK.,Dalam`, `itu.,"Kami` -> KPK . , Dalam
     infixes.append(r"(?<=[A-Za-z0-9\u00C0-\u024F])\.(?=,)|(?<=[.!?\"\u201d]),+(?=[\"\u201cA-Za-z0-9])|(?<=[.!?\"\u201d],)[\"\u201c](?=[A-Za-z0-9])")
     infixes.append(MOJIBAKE_SPACE_RE)
-    infixes.append(r"(?<=[A-Za-z0-9\u00C0-\u024F])[.!?,;:](?=" + MOJIBAKE_SPACE_RE + ")")  # `hadir.¬†Dengan`
-    suffixes = [r"-{2,}", MOJIBAKE_SPACE_RE] + list(nlp.Defaults.suffixes)
-    prefixes = [r",+", MOJIBAKE_SPACE_RE] + list(nlp.Defaults.prefixes)
+    infixes.append(MOJIBAKE_QUOTE_RE)
+    infixes.append(r"(?<=[A-Za-z0-9\u00C0-\u024F])[.!?,;:](?=" + MOJIBAKE_SPACE_RE + "|" + MOJIBAKE_QUOTE_RE + ")")  # `hadir.¬†Dengan`
+    suffixes = [r"-{2,}", MOJIBAKE_SPACE_RE, MOJIBAKE_QUOTE_RE] + list(nlp.Defaults.suffixes)
+    prefixes = [r",+", MOJIBAKE_SPACE_RE, MOJIBAKE_QUOTE_RE] + list(nlp.Defaults.prefixes)
     rules = dict(nlp.Defaults.tokenizer_exceptions)
     for abbr in abbreviations:  # spaCy splits trailing punctuation first, so "dll.," works too
         rules[abbr] = [{ORTH: abbr}]

@@ -114,3 +114,9 @@ def test_misdecoded_no_break_space_is_split_off(nlp):
         "-", "¬†", "Menteri", "Ketenagakerjaan", "Hanif", "hadir", ".", "Menkumham", "¬†", "Yasonna", "Laoly",
         "hadir", ".", "¬†", "Dengan", "itu", "."]
     assert len(sents(nlp, "Menkumham¬†Yasonna Laoly hadir.¬†Dengan itu rapat dimulai.")) == 2
+
+
+def test_misdecoded_curly_quotes_are_tokens_of_their_own(nlp):
+    text = 'Sebelumnya,‚ÄúItu adalah serangan. Soal siapa jelas,‚Äù kata Raab.'
+    assert toks(nlp, text) == ["Sebelumnya", ",", "‚Äú", "Itu", "adalah", "serangan", ".", "Soal", "siapa", "jelas",
+                               ",", "‚Äù", "kata", "Raab", "."]
