@@ -30,7 +30,7 @@ for _name, _default in (("warta_quote_start", False), ("warta_quote_end", False)
 BLOCKER_WINDOW = 3
 # CLICK-ID joined paragraphs with commas (`...tersebut.,"Kami ...`, `... imbuhnya.,Kelompok ...`):
 # a sentence end the sentence splitter does not see; the joining commas belong to no sentence.
-PARAGRAPH_JOIN = re.compile(r'(?<=[.!?])(["”\')]?)[ \t\u00a0]*(,+)(?=\s*["“]?[A-Z0-9])')
+PARAGRAPH_JOIN = re.compile(r'(?<=[.!?])((?:["”\')]|‚Äù|‚Äô)?)[ \t\u00a0]*(,+)(?=\s*(?:["“]|‚Äú)?[A-Z0-9])')
 
 
 class RelationMatch(NamedTuple):
@@ -92,8 +92,9 @@ def _expand(value: Any, sets: dict[str, list[str]]) -> Any:
     return value
 
 
-# whitespace tokens and mis-decoded no-break spaces (`¬†`, pipeline/tokenize.py MOJIBAKE_SPACES)
-SPACE_TOKEN = {"TEXT": {"REGEX": r"^(\s+|¬†|Â\u00a0)$"}, "OP": "*"}
+# whitespace tokens, mis-decoded no-break spaces (`¬†`) and quotation marks (`‚Äù`), see
+# pipeline/tokenize.py MOJIBAKE_SPACES / MOJIBAKE_QUOTES: optional between any two pattern tokens
+SPACE_TOKEN = {"TEXT": {"REGEX": r"^(\s+|¬†|Â\u00a0|‚Äú|‚Äù|‚Äò|‚Äô)$"}, "OP": "*"}
 
 
 def _skip_spaces(pattern: list[dict]) -> list[dict]:
@@ -298,7 +299,7 @@ def quote_region(entities: list[dict], text: str, q: int) -> list[int]:
         while 0 <= j + step < len(quotes):
             a, b = (quotes[j + step], quotes[j]) if step < 0 else (quotes[j], quotes[j + step])
             gap = text[entities[a]["end"]:entities[b]["start"]]
-            if any(m in gap for m in '"“”') or "\n" in gap:
+            if any(m in gap for m in ('"', "“", "”", "‚Äú", "‚Äù")) or "\n" in gap:
                 break
             region.append(quotes[j + step])
             j += step

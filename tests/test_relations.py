@@ -480,3 +480,12 @@ def test_misdecoded_no_break_spaces_break_no_pattern(rules_only):
     _, rels = annotate(rules_only, text, ["Yasonna Laoly", "Hanif Dhakiri"])
     assert facts(rels) >= {("jabatan", "Yasonna Laoly", "Menkumham"),
                            ("jabatan", "Hanif Dhakiri", "Menteri Ketenagakerjaan")}, rels
+
+
+def test_statement_inside_misdecoded_quotes(rules_only):
+    text = ('Sebelumnya,‚ÄúItu adalah serangan yang melanggar hukum internasional. Soal siapa yang bertanggung '
+            'jawab, gambarnya tidak sepenuhnya jelas,‚Äù kata Raab. ‚ÄúKami pergi dulu.‚Äù')
+    _, rels = annotate(rules_only, text, ["Raab"])
+    assert {r[2] for r in rels if r[0] == "pernyataan"} == {
+        "Itu adalah serangan yang melanggar hukum internasional.",
+        "Soal siapa yang bertanggung jawab, gambarnya tidak sepenuhnya jelas"}, rels
