@@ -61,7 +61,8 @@ def news_tokenizer(nlp: Language, abbreviations: Iterable[str]) -> Tokenizer:
     infixes.append(MOJIBAKE_QUOTE_RE)
     infixes.append(r"(?<=[A-Za-z0-9\u00C0-\u024F])[.!?,;:](?=" + MOJIBAKE_SPACE_RE + "|" + MOJIBAKE_QUOTE_RE + ")")  # `hadir.¬†Dengan`
     suffixes = [r"-{2,}", MOJIBAKE_SPACE_RE, MOJIBAKE_QUOTE_RE] + list(nlp.Defaults.suffixes)
-    prefixes = [r",+", MOJIBAKE_SPACE_RE, MOJIBAKE_QUOTE_RE] + list(nlp.Defaults.prefixes)
+    # `, ,-Wakil Ketua ...`: CLICK-ID's dateline dash glued to the first word
+    prefixes = [r",+", MOJIBAKE_SPACE_RE, MOJIBAKE_QUOTE_RE, r"-(?=[A-Z])"] + list(nlp.Defaults.prefixes)
     rules = dict(nlp.Defaults.tokenizer_exceptions)
     for abbr in abbreviations:  # spaCy splits trailing punctuation first, so "dll.," works too
         rules[abbr] = [{ORTH: abbr}]

@@ -120,3 +120,8 @@ def test_misdecoded_curly_quotes_are_tokens_of_their_own(nlp):
     text = 'Sebelumnya,‚ÄúItu adalah serangan. Soal siapa jelas,‚Äù kata Raab.'
     assert toks(nlp, text) == ["Sebelumnya", ",", "‚Äú", "Itu", "adalah", "serangan", ".", "Soal", "siapa", "jelas",
                                ",", "‚Äù", "kata", "Raab", "."]
+
+
+def test_dateline_dash_glued_to_the_first_word_is_split(nlp):
+    assert toks(nlp, ", ,-Wakil Ketua KPK hadir. Al-Assad tiba.") == [
+        ",", ",", "-", "Wakil", "Ketua", "KPK", "hadir", ".", "Al-Assad", "tiba", "."]
