@@ -30,6 +30,7 @@ import threading
 import time
 from itertools import cycle, islice
 from pathlib import Path
+from typing import Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -56,7 +57,7 @@ def _third_growth(samples: list[float]) -> float:
     return statistics.median(samples[-k:]) - statistics.median(samples[k:2 * k] or samples)
 
 
-def run_dask(inp: Path, workers: int, sample: float, config: dict) -> dict:
+def run_dask(inp: Path, workers: int, sample: float, config: dict, trace: Optional[Path] = None) -> dict:
     import psutil
     from distributed import Client
 
@@ -85,6 +86,12 @@ def run_dask(inp: Path, workers: int, sample: float, config: dict) -> dict:
         except Exception:  # noqa: BLE001 - a worker between restarts
             pass
         client_rss.append(me.memory_info().rss / 2**20)
+        if trace is not None:  # every sample as it is taken: a run stopped early still shows its trend
+            with open(trace, "a", encoding="utf-8") as fh:
+                fh.write(json.dumps({"workers": workers, "t": round(time.perf_counter() - t0, 1),
+                                     "parts_done": len(list(outdir.glob("part-*.jsonl.gz"))),
+                                     "worker_rss": [round(v[-1]) for v in series.values()],
+                                     "client_rss": round(client_rss[-1])}) + "\n")
         th.join(timeout=sample)
     seconds = time.perf_counter() - t0
     cpu = client.run(lambda: sum(__import__("psutil").Process().cpu_times()[:2]))
@@ -138,6 +145,7 @@ def main() -> None:
     ap.add_argument("--baseline", action="store_true", help="also time single-process `warta annotate`")
     ap.add_argument("--no-model", action="store_true")
     ap.add_argument("--json", type=Path, help="write every figure (and the memory series) here")
+    ap.add_argument("--trace", type=Path, help="append every memory sample to this JSONL file as it is taken")
     args = ap.parse_args()
     config = {"pipeline": {"model": None}} if args.no_model else None
     inp = Path(tempfile.mkdtemp(prefix="soak-in-")) / "soak.jsonl"
@@ -152,7 +160,7 @@ def main() -> None:
               f"{b['words'] / b['seconds']:9,.0f} words/s  peak RSS {b['peak']:.0f} MiB "
               f"(growth {b['growth']:+.0f} MiB); {b['cpu']:.0f} CPU-s, {b['words'] / b['cpu']:,.0f} words/CPU-s")
     for w in args.workers:
-        r = run_dask(inp, w, args.sample, config)
+        r = run_dask(inp, w, args.sample, config, args.trace)
         figures["runs"].append(r)
         peaks = ", ".join(f"{p:.0f}" for p in r["worker_peak"])
         growth = ", ".join(f"{g:+.0f}" for g in r["worker_growth"])

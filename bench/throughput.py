@@ -3,7 +3,8 @@
 Prints, for the first N articles: the bare `spacy.blank("id")` tokenizer and PySastrawi alone
 (the anchors), the time of every step of Warta's record path (cleaning, each spaCy component,
 serializing), model start-up, and the whole `warta annotate` run with 1 and 2 worker
-processes (words/s, ratio to the bare tokenizer, scaling, peak RSS). The machine's speed drifts,
+processes, for the default pipeline and the `fast` profile without the parser (words/s, ratio to
+the bare tokenizer, scaling, peak RSS of the main process and of the largest worker). The machine's speed drifts,
 so only ratios of figures from the same run are meaningful.
 
     python bench/throughput.py --data ../shared/data --limit 1000
@@ -83,15 +84,30 @@ def per_step(records: list[dict], batch: int = 32) -> tuple[dict[str, float], in
     return timings, words, startup
 
 
-def whole_run(records_path: Path, workers: int) -> tuple[float, float]:
-    """(seconds, peak RSS MiB of the largest process) of `warta annotate` as a user runs it."""
-    out = Path(tempfile.mkdtemp()) / "out.jsonl"
-    cmd = [sys.executable, "-m", "pipeline.cli", "annotate", str(records_path), "-o", str(out),
+PROFILES = {"default": {}, "fast": {"pipeline": {"exclude": ["parser"]}}}  # fast: no parser
+
+# the run in a fresh process that reports its own peak (VmHWM: ru_maxrss would carry over this
+# process's peak across exec) and its largest worker's (forked children: RUSAGE_CHILDREN)
+_RUN = ("import json, re, resource, sys; from pipeline.cli import main; code = main(sys.argv[1:]); "
+        "hwm = int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)) / 1024; "
+        "kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024; "
+        "print(json.dumps({'parent': hwm, 'worker': kids}), file=sys.stderr); sys.exit(code)")
+
+
+def whole_run(records_path: Path, workers: int, profile: str = "default") -> tuple[float, float, float]:
+    """(seconds, peak RSS MiB of the main process, of its largest worker) of `warta annotate`
+    as a user runs it, in a fresh process."""
+    tmp = Path(tempfile.mkdtemp())
+    cmd = [sys.executable, "-c", _RUN, "annotate", str(records_path), "-o", str(tmp / "out.jsonl"),
            "-q", "--workers", str(workers)]
+    if PROFILES[profile]:
+        (tmp / "profile.yaml").write_text(json.dumps(PROFILES[profile]))  # JSON is YAML
+        cmd += ["--config", str(tmp / "profile.yaml")]
     t = time.perf_counter()
-    subprocess.run(cmd, check=False)
+    proc = subprocess.run(cmd, check=False, capture_output=True, text=True)
     seconds = time.perf_counter() - t
-    return seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    peaks = json.loads(proc.stderr.strip().splitlines()[-1])
+    return seconds, peaks["parent"], peaks["worker"]
 
 
 def main() -> None:
@@ -99,6 +115,8 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--limit", type=int, default=2000)
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--profiles", nargs="+", default=["default", "fast"], choices=sorted(PROFILES),
+                    help="fast = the model without its parser (pipeline.exclude: [parser])")
     args = ap.parse_args()
     records = load_records(args.data, args.limit)
     texts = [r["text"] for r in records]
@@ -123,14 +141,18 @@ def main() -> None:
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")
     tok_rate = tok_words / tok_s
     print(f"\n{'whole warta annotate run':<34}{'seconds':>9}{'words/s':>12}{'x bare tok.':>12}"
-          f"{'scaling':>9}{'peak RSS':>10}")
-    base = None
-    for w in args.workers:
-        sec, peak = whole_run(tmp, w)
-        rate = words / sec
-        base = base or rate
-        print(f"{'--workers ' + str(w):<34}{sec:>9.1f}{rate:>12,.0f}{rate / tok_rate:>12.1%}"
-              f"{rate / base:>8.2f}x{peak:>7.0f} MiB")
+          f"{'scaling':>9}{'peak RSS main/worker':>22}")
+    for profile in args.profiles:
+        base = None
+        for w in args.workers:
+            sec, main_peak, worker_peak = whole_run(tmp, w, profile)
+            rate = words / sec
+            base = base or rate
+            label = f"{profile}, --workers {w}"
+            print(f"{label:<34}{sec:>9.1f}{rate:>12,.0f}{rate / tok_rate:>12.1%}{rate / base:>8.2f}x"
+                  f"{main_peak:>11.0f} / {worker_peak:.0f} MiB" if w > 1 else
+                  f"{label:<34}{sec:>9.1f}{rate:>12,.0f}{rate / tok_rate:>12.1%}{rate / base:>8.2f}x"
+                  f"{main_peak:>11.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -441,7 +441,7 @@ def _one_line(exc: BaseException) -> str:
 def exit_code_for(exc: BaseException) -> tuple[int, str]:
     """The exit status and one-line message for an exception that ended a command."""
     from .io import OutputWriteError, RunRefused
-    from .runner import PipelineError
+    from .runner import PipelineError, WorkerDied
 
     if isinstance(exc, KeyboardInterrupt):
         return EXIT_INTERRUPTED, "interrupted"
@@ -454,6 +454,8 @@ def exit_code_for(exc: BaseException) -> tuple[int, str]:
         return EXIT_ABORTED, f"aborted{hint}: {_one_line(exc)}; --resume repairs the output and completes the run"
     if isinstance(exc, MemoryError):
         return EXIT_ABORTED, "aborted: out of memory"
+    if isinstance(exc, WorkerDied):
+        return EXIT_ABORTED, f"aborted: {_one_line(exc)}"
     if isinstance(exc, OSError):
         return EXIT_ABORTED, f"aborted: {_one_line(exc)}"
     return EXIT_ABORTED, (f"aborted by an internal error: {type(exc).__name__}: {_one_line(exc)} "

@@ -180,16 +180,37 @@ def config_digest(cfg: Config) -> str:
     return hashlib.sha1(blob).hexdigest()[:12]
 
 
-def _file_digest(path: str) -> str:
-    """Content hash of a data file (of meta.json for a model directory); the name if unreadable."""
+def sha256_file(path: Union[str, Path]) -> str:
+    """SHA-256 of a file's bytes (read in 1 MiB blocks)."""
     import hashlib
 
-    p = Path(path)
-    target = p / "meta.json" if p.is_dir() else p
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def content_digest(path: Union[str, Path]) -> str:
+    """SHA-256 of a file, or of a directory's files (sorted relative names and their digests):
+    the one fingerprint of data files and models (config digest, Dask manifests)."""
+    import hashlib
+
+    root = Path(path)
+    if not root.is_dir():
+        return sha256_file(root)
+    h = hashlib.sha256()
+    for f in sorted(p for p in root.rglob("*") if p.is_file()):
+        h.update(str(f.relative_to(root)).encode() + b"\0" + sha256_file(f).encode() + b"\n")
+    return h.hexdigest()
+
+
+def _file_digest(path: str) -> str:
+    """Short content digest of a data file or model directory; the name if unreadable."""
     try:
-        return hashlib.sha1(target.read_bytes()).hexdigest()[:12]
+        return content_digest(path)[:12]
     except OSError:
-        return p.name
+        return Path(path).name
 
 
 def _check_values(cfg: Config) -> None:

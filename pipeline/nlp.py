@@ -136,7 +136,11 @@ def build_nlp(config: Config):
         use_fast_blas(config["pipeline"]["blas"])
         present = spacy.util.load_config(path / "config.cfg")["nlp"]["pipeline"]
         overrides["components"] = {n: settings[n] for n in present if n in settings}
-        exclude = [n for n in present if n not in wanted] + ["tokenizer"]
+        unknown = [n for n in config["pipeline"]["exclude"] if n not in present]
+        if unknown:
+            raise PipelineError(f"pipeline.exclude names {unknown}, which model {model} does not have; "
+                                f"its components: {', '.join(present)}")
+        exclude = [n for n in present if n not in wanted or n in config["pipeline"]["exclude"]] + ["tokenizer"]
         try:  # Warta's tokenizer is built from the config's rules, not read from the package
             nlp = spacy.load(path, exclude=exclude, config=overrides)
         except Exception as exc:  # a corrupt or incompatible package

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator, Optional, Union
 
 from . import __version__
-from .config import Config, config_digest
+from .config import Config, config_digest, content_digest, sha256_file
 from .io import InputError, InputRecord, ReadOptions, _kind, errors_path, read_jsonl_file
 
 MANIFEST = "manifest.json"
@@ -50,24 +50,10 @@ class ManifestError(ValueError):
 
 # ----------------------------------------------------------------------------- digests
 
-def sha256_file(path: Union[str, Path]) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def model_digest(config: Config) -> Optional[str]:
     """SHA-256 over the model directory's files (relative names and contents); None: no model."""
     model = config["pipeline"]["model"]
-    if not model or not Path(model).is_dir():
-        return None
-    root = Path(model)
-    h = hashlib.sha256()
-    for f in sorted(p for p in root.rglob("*") if p.is_file()):
-        h.update(str(f.relative_to(root)).encode() + b"\0" + sha256_file(f).encode() + b"\n")
-    return h.hexdigest()
+    return content_digest(model) if model and Path(model).is_dir() else None
 
 
 def output_config(config: Config) -> Config:

@@ -11,6 +11,9 @@ import multiprocessing as mp
 import signal
 import sys
 import threading
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
@@ -24,7 +27,7 @@ from .nlp import POS_COMPONENTS, ModelError, PipelineError, build_nlp, has_compo
 
 log = logging.getLogger("warta")
 
-__all__ = ["Annotator", "annotate", "load", "PipelineError", "ModelError", "DocumentTimeout"]
+__all__ = ["Annotator", "annotate", "load", "PipelineError", "ModelError", "DocumentTimeout", "WorkerDied"]
 
 Record = Union[str, Mapping[str, Any], InputRecord]
 Result = Union[dict, InputError]
@@ -221,14 +224,10 @@ def _encoded(results: list[Result]) -> list[Union[EncodedRecord, InputError]]:
     return [r if isinstance(r, InputError) else EncodedRecord.of(r) for r in results]
 
 
-def _work(chunk: list) -> list[Result]:
+def _work(chunk: list, encode: bool) -> list:
     assert _WORKER is not None
-    return annotate_chunk(_WORKER, chunk)
-
-
-def _work_encoded(chunk: list) -> list[Union[EncodedRecord, InputError]]:
-    assert _WORKER is not None
-    return _encoded(annotate_chunk(_WORKER, chunk))
+    results = annotate_chunk(_WORKER, chunk)
+    return _encoded(results) if encode else results
 
 
 def map_chunks(annotator: Annotator, chunk_iter: Iterable[list], n_process: int = 1,
@@ -243,13 +242,34 @@ def map_chunks(annotator: Annotator, chunk_iter: Iterable[list], n_process: int 
         return
     global _WORKER
     _WORKER = annotator
-    pool = mp.get_context("fork").Pool(n_process)
+    pool = ProcessPoolExecutor(n_process, mp_context=mp.get_context("fork"))
+    pending: deque = deque()  # at most two chunks per worker in flight: input is read as needed
     try:
-        yield from pool.imap(_work_encoded if encode else _work, chunk_iter)
+        for chunk in chunk_iter:
+            pending.append(pool.submit(_work, chunk, encode))
+            if len(pending) >= 2 * n_process:
+                yield _result(pending.popleft())
+        while pending:
+            yield _result(pending.popleft())
     finally:
-        pool.terminate()
-        pool.join()
+        for future in pending:
+            future.cancel()
+        for proc in list(getattr(pool, "_processes", {}).values()):  # stop work in flight at once
+            proc.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
         _WORKER = None
+
+
+class WorkerDied(RuntimeError):
+    """A worker process ended abruptly (killed, out of memory); what was written stays valid."""
+
+
+def _result(future):
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise WorkerDied("a worker process died (killed, or out of memory?); every document written so "
+                         "far is complete: rerun with --resume to annotate the rest") from None
 
 
 def load(config: Union[None, str, Path, Mapping[str, Any]] = None, **overrides: Any) -> Annotator:

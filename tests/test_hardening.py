@@ -486,26 +486,51 @@ def test_two_concurrent_runs_do_not_interleave(tmp_path):
         assert any(b"in use by another warta run" in err for _, err in results)
 
 
-def test_a_killed_multi_worker_run_can_resume_at_once(tmp_path):
-    """Orphaned workers of a kill -9'ed run (still busy with their chunk) do not hold the lock."""
+def _two_worker_run_under_way(tmp_path, n: int, batch_size: int, **popen):
+    """`warta annotate --workers 2` of n small documents, started and left running once it has
+    written 8 lines: (command, output path, process)."""
     import time
 
-    n = 200
     src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     src.write_text("".join(jl({"id": f"d{i:03d}", "text": GOOD[i % 3] * 25}) + "\n" for i in range(n)))
-    small = _config(tmp_path, "pipeline:\n  batch_size: 8\n")
+    small = _config(tmp_path, f"pipeline:\n  batch_size: {batch_size}\n")
     cmd = [sys.executable, "-m", "pipeline.cli", "annotate", str(src), "-o", str(out), "--no-model", "-q",
            "--workers", "2", "--config", str(small)]
-    proc = subprocess.Popen(cmd, cwd=ROOT)
+    proc = subprocess.Popen(cmd, cwd=ROOT, **popen)
     deadline = time.time() + 120
     while time.time() < deadline and not (out.exists() and out.read_bytes().count(b"\n") >= 8):
         time.sleep(0.02)
+    return cmd, out, proc
+
+
+def test_a_killed_multi_worker_run_can_resume_at_once(tmp_path):
+    """Orphaned workers of a kill -9'ed run (still busy with their chunk) do not hold the lock."""
+    n = 200
+    _, out, proc = _two_worker_run_under_way(tmp_path, n, batch_size=8)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     with wio.JsonlWriter(out, resume=True) as again:  # raises OutputLockedError if a worker kept it
         written = len(again.done)
     assert 8 <= written < n, "the run must be killed halfway"
     assert [d["id"] for d in read_jsonl(out)] == [f"d{i:03d}" for i in range(written)]
+
+
+def test_a_worker_killed_mid_run_aborts_the_run_and_resume_completes_it(tmp_path):
+    """A worker process killed (e.g. by the OOM killer) ends the run with a message instead of a
+    hang; `--resume` then completes it with every document exactly once."""
+    import psutil
+
+    n = 200
+    cmd, out, proc = _two_worker_run_under_way(tmp_path, n, batch_size=4, stderr=subprocess.PIPE)
+    workers = psutil.Process(proc.pid).children()
+    assert workers, "the run must still be going"
+    workers[0].send_signal(signal.SIGKILL)
+    _, err = proc.communicate(timeout=120)  # no hang
+    assert proc.returncode == 3 and b"worker process died" in err and b"Traceback" not in err
+    written = [d["id"] for d in read_jsonl(out)]
+    assert written == [f"d{i:03d}" for i in range(len(written))] and len(written) < n
+    subprocess.run(cmd + ["--resume"], cwd=ROOT, check=True)
+    assert [d["id"] for d in read_jsonl(out)] == [f"d{i:03d}" for i in range(n)]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -98,3 +98,18 @@ def test_config_paths_resolve_against_the_config_file(tmp_path):
     doc = pipeline.load(cfg)("Perundingan itu berlangsung lama sekali di Wina.")
     assert doc["tokens"][0]["stem"] == "runding-khusus"
     assert Path(load_config(cfg)["stem"]["exceptions"]) == exc
+
+
+def test_excluding_the_parser_drops_dependencies_and_keeps_token_pattern_relations():
+    import pipeline
+    from pipeline.nlp import PipelineError
+
+    fast = pipeline.load({"pipeline": {"exclude": ["parser"]}})
+    assert "parser" not in fast.nlp.pipe_names and "ner" in fast.nlp.pipe_names
+    out = fast("Menteri Luar Negeri Rusia Sergei Lavrov bertemu Presiden Suriah Bashar al-Assad di Damaskus. "
+               '"Kami membahas kerja sama militer," kata Lavrov.')
+    assert "dep" not in out["tokens"][0] and out["tokens"][0]["pos"]
+    found = {(r["label"], out["entities"][int(r["head"][1:])]["text"]) for r in out["relations"]}
+    assert ("jabatan", "Sergei Lavrov") in found and ("pernyataan", "Lavrov") in found
+    with pytest.raises(PipelineError, match="parserx"):
+        pipeline.load({"pipeline": {"exclude": ["parserx"]}})
