@@ -30,7 +30,7 @@ for _name, _default in (("warta_quote_start", False), ("warta_quote_end", False)
 BLOCKER_WINDOW = 3
 # CLICK-ID joined paragraphs with commas (`...tersebut.,"Kami ...`, `... imbuhnya.,Kelompok ...`):
 # a sentence end the sentence splitter does not see; the joining commas belong to no sentence.
-PARAGRAPH_JOIN = re.compile(r'(?<=[.!?])(["”\')]?)(,+)(?=\s*["“]?[A-Z0-9])')
+PARAGRAPH_JOIN = re.compile(r'(?<=[.!?])((?:["”\')]|‚Äù|‚Äô)?)[ \t\u00a0]*(,+)(?=\s*(?:["“]|‚Äú)?[A-Z0-9])')
 
 
 class RelationMatch(NamedTuple):
@@ -56,6 +56,7 @@ class PatternEntry:
     example: str
     reject_after: frozenset[str] = frozenset()
     reject_after_entity: frozenset[str] = frozenset()
+    reject_before: frozenset[str] = frozenset()
     blocker_window: int = BLOCKER_WINDOW
     coordinate: bool = False
     not_blockers: frozenset[str] = frozenset()  # `tak berawak` is no negation
@@ -68,8 +69,14 @@ def _expand(value: Any, sets: dict[str, list[str]]) -> Any:
     token extensions."""
     if isinstance(value, str) and value.startswith("@"):
         return list(sets[value[1:]])
-    if isinstance(value, list):
-        return [_expand(v, sets) for v in value]
+    if isinstance(value, list):  # a "@set" inside a list of words is spliced in
+        out_list: list = []
+        for v in value:
+            if isinstance(v, str) and v.startswith("@"):
+                out_list += sets[v[1:]]
+            else:
+                out_list.append(_expand(v, sets))
+        return out_list
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
@@ -85,22 +92,42 @@ def _expand(value: Any, sets: dict[str, list[str]]) -> Any:
     return value
 
 
+# whitespace tokens, mis-decoded no-break spaces (`¬†`) and quotation marks (`‚Äù`), see
+# pipeline/tokenize.py MOJIBAKE_SPACES / MOJIBAKE_QUOTES: optional between any two pattern tokens
+SPACE_TOKEN = {"TEXT": {"REGEX": r"^(\s+|¬†|Â\u00a0|‚Äú|‚Äù|‚Äò|‚Äô)$"}, "OP": "*"}
+
+
+def _skip_spaces(pattern: list[dict]) -> list[dict]:
+    """The token pattern with optional whitespace tokens between its tokens: a line break inside a
+    hard-wrapped sentence (`Ketua Umum PDIP\nMegawati`) is a token of its own and breaks no pattern."""
+    out: list[dict] = []
+    for k, tok in enumerate(pattern):
+        if k:
+            out.append(dict(SPACE_TOKEN))
+        out.append(tok)
+    return out
+
+
 @lru_cache(maxsize=4)
 def load_patterns(path: str) -> tuple[PatternEntry, ...]:
     data = expand_refs(yaml.safe_load(Path(path).read_text(encoding="utf-8")))  # lexicon word lists
     not_blockers = frozenset(w.lower() for w in data.get("not_blockers", []))
     not_person = frozenset(w.lower() for w in data.get("not_person_words", []))
     sets = dict(data.get("verb_sets", {}))
-    for key in ("negation_and_plans", "honorifics", "person_words", "accusations"):
+    for key in ("negation_and_plans", "honorifics", "name_prefixes", "person_words", "accusations"):
         sets[key] = data.get(key, [])
     entries = []
     for raw in data["patterns"]:
         blockers = _expand(raw.get("blockers", []), sets)
+        pattern = _expand(copy.deepcopy(raw["pattern"]), sets)
+        if raw.get("type", "token") == "token":
+            pattern = _skip_spaces(pattern)
         entries.append(PatternEntry(raw["name"], raw["label"], raw.get("type", "token"),
-                                    _expand(copy.deepcopy(raw["pattern"]), sets), raw["head"], raw["tail"],
+                                    pattern, raw["head"], raw["tail"],
                                     frozenset(w.lower() for w in blockers), raw.get("example", ""),
                                     frozenset(w.lower() for w in raw.get("reject_after", [])),
                                     frozenset(raw.get("reject_after_entity", [])),
+                                    frozenset(w.lower() for w in raw.get("reject_before", [])),
                                     int(raw.get("blocker_window", BLOCKER_WINDOW)), bool(raw.get("coordinate", False)),
                                     not_blockers, not_person))
     return tuple(entries)
@@ -239,9 +266,12 @@ def _blocked(sdoc: Doc, owner: list[Optional[int]], start: int, end: int, blocke
     if not blockers:
         return False
     window = sdoc[max(0, start - before):end]
-    return any(t.lower_ in blockers and owner[t.i] is None
-               and not (t.i + 1 < len(sdoc) and f"{t.lower_} {sdoc[t.i + 1].lower_}" in not_blockers)
-               for t in window)
+
+    def harmless(t: Token) -> bool:  # `tak berawak`, `timbal balik`: the word pair is no blocker
+        return (t.i + 1 < len(sdoc) and f"{t.lower_} {sdoc[t.i + 1].lower_}" in not_blockers) \
+            or (t.i > 0 and f"{sdoc[t.i - 1].lower_} {t.lower_}" in not_blockers)
+
+    return any(t.lower_ in blockers and owner[t.i] is None and not harmless(t) for t in window)
 
 
 def _sole_person(entities: list[dict], sentences: list[dict], char: int, label: str = "PER") -> Optional[int]:
@@ -269,7 +299,7 @@ def quote_region(entities: list[dict], text: str, q: int) -> list[int]:
         while 0 <= j + step < len(quotes):
             a, b = (quotes[j + step], quotes[j]) if step < 0 else (quotes[j], quotes[j + step])
             gap = text[entities[a]["end"]:entities[b]["start"]]
-            if any(m in gap for m in '"“”') or "\n" in gap:
+            if any(m in gap for m in ('"', "“", "”", "‚Äú", "‚Äù")) or "\n" in gap:
                 break
             region.append(quotes[j + step])
             j += step
@@ -298,6 +328,8 @@ def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
         entry = matchers.entries[int(sdoc.vocab.strings[match_id])]
         if _blocked(sdoc, owner, start, end, entry.blockers, entry.blocker_window, entry.not_blockers):
             continue
+        if start > 0 and sdoc[start - 1].lower_ in entry.reject_before:
+            continue  # `X selaku Bupati Bekasi, Y ...`: the title is X's, not Y's
         if end < len(sdoc) and (sdoc[end].lower_ in entry.reject_after
                                 or sdoc[end].ent_type_ in entry.reject_after_entity):
             continue
@@ -327,6 +359,9 @@ def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
             continue  # `Kantor Kemenag` tagged PER is no person
         ev_start, ev_end = sdoc[start].idx, sdoc[end - 1].idx + len(sdoc[end - 1].text)
         tails = [tail]
+        if entities[tail]["label"] == "QUOTE" and entities[tail]["start"] <= entities[head]["start"] \
+                and entities[head]["end"] <= entities[tail]["end"]:
+            continue  # a name inside the quote is no speaker of it (`"... pimpinan KPK," kata ...`)
         if entities[tail]["label"] == "QUOTE":
             tails = quote_region(entities, doc_text(sdoc), tail)
         elif _sentence_of(sentences, entities[head]["start"]) != _sentence_of(sentences, entities[tail]["start"]):

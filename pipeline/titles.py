@@ -57,6 +57,9 @@ class TitleGrammar:
     reject_after: set = field(default_factory=set)
     name_part_heads: set = field(default_factory=set)
     units_before_name: set = field(default_factory=set)
+    ranks: dict = field(default_factory=dict)
+    ordinal: Optional[re.Pattern] = None
+    abstract_noun: Optional[re.Pattern] = None
 
     @classmethod
     def load(cls, path: str | Path = DEFAULT_PATH) -> "TitleGrammar":
@@ -84,7 +87,10 @@ def _load(path: str) -> TitleGrammar:
         units=_phrases(data.get("units", [])), numbered_units=low("numbered_units"), body_words=low("body_words"),
         portfolio_words=low("portfolio_words"), portfolio_suffixes=tuple(data.get("portfolio_suffixes", [])),
         connectors=low("portfolio_connectors"), reject_after=low("reject_after"),
-        name_part_heads=low("name_part_heads"), units_before_name=low("units_before_name"))
+        name_part_heads=low("name_part_heads"), units_before_name=low("units_before_name"),
+        ranks=_phrases(data.get("ranks", [])),
+        ordinal=re.compile(data["ordinal_pattern"]) if data.get("ordinal_pattern") else None,
+        abstract_noun=re.compile(data["abstract_noun_pattern"]) if data.get("abstract_noun_pattern") else None)
 
 
 def _match(doc: Doc, i: int, table: dict) -> int:
@@ -134,6 +140,8 @@ def _title_at(doc: Doc, i: int, grammar: TitleGrammar, name_starts: dict[int, st
     k = i
     while n := _match(doc, k, grammar.qualifiers):
         k += n
+    if _match(doc, k, grammar.ranks):
+        return None  # `Komisaris Jenderal`, `Komisaris Besar`: a rank, no office
     n = _match(doc, k, grammar.heads) or _match(doc, k, grammar.abbreviations)
     if not n or (n == 1 and k == i and _inside_name(doc, k, grammar, known_word, title_words)):
         return None
@@ -159,6 +167,9 @@ def _title_at(doc: Doc, i: int, grammar: TitleGrammar, name_starts: dict[int, st
             if close is not None:
                 k = close + 1  # Menteri Luar Negeri (Menlu), Menteri Koordinator ... (Menko Polhukam)
                 continue
+        if grammar.ordinal is not None and (n := _ordinal_length(doc, k, grammar.ordinal)):
+            k += n  # `Presiden ke-3` (one token or `ke` `-` `3`)
+            continue
         if not abbreviated and (n := _match(doc, k, grammar.modifiers)):
             k += n  # `Ketua Umum`; not after an abbreviation: `Kapolri Jenderal Sutarman` is a rank
             continue
@@ -169,14 +180,28 @@ def _title_at(doc: Doc, i: int, grammar: TitleGrammar, name_starts: dict[int, st
         if t.lower_ in grammar.numbered_units and k + 1 < len(doc) and ROMAN.match(doc[k + 1].text):
             k += 2  # Komisi III
             continue
+        if t.lower_ == "bidang" and k + 1 < len(doc) and _portfolio_word(doc, k + 1, grammar, name_starts, known_word):
+            k += 2  # `Staf Khusus Presiden Bidang Ekonomi`, `Ketua Bidang Hukum`: the office's field
+            portfolio = in_portfolio = True
+            continue
+        q = _match(doc, k, grammar.qualifiers)
+        if q and k + q not in name_starts and _match(doc, k + q, grammar.heads) and not _match(doc, k + q, grammar.ranks):
+            k += q  # `Juru Bicara Wakil Presiden`: the office of a deputy
+            continue
         if k not in name_starts and (n := (_match(doc, k, grammar.heads) or _match(doc, k, grammar.abbreviations))):
+            if t.lower_ == doc[k - 1].lower_:
+                break  # `Penasihat ... Presiden Presiden Xi Jinping`: the repeated head is the next person's title
             chained = tuple(x.lower_ for x in doc[k:k + n])
             portfolio = portfolio or chained in grammar.portfolio_heads
             k += n  # Staf Khusus Presiden, Sekretaris Menpora, Wakil Ketua
             in_portfolio = False
             continue
         if t.lower_ in grammar.body_words:
-            unit_end = _unit_before_org(doc, k, grammar, name_starts, title_words)
+            bracketed = _body_then_title_abbreviation(doc, k, grammar)
+            if bracketed is not None:
+                k = bracketed  # `Kepala Staf Angkatan Darat (KSAD)`: the office with its abbreviation
+                break
+            unit_end = _unit_before_org(doc, k, grammar, name_starts, title_words, known_word)
             if unit_end is None:
                 break  # the organization starts here: Ketua [Komisi Pemberantasan Korupsi]
             k = unit_end
@@ -195,6 +220,15 @@ def _title_at(doc: Doc, i: int, grammar: TitleGrammar, name_starts: dict[int, st
     while k > i + 1 and (doc[k - 1].lower_ in grammar.connectors or doc[k - 1].is_space or doc[k - 1].text == "("):
         k -= 1
     return k, rule
+
+
+def _ordinal_length(doc: Doc, k: int, ordinal: re.Pattern) -> int:
+    """Tokens of an ordinal number at k (`ke-3`, tokenized as one token or as `ke` `-` `3`), else 0."""
+    for n in (1, 3):
+        if k + n <= len(doc) and all(not doc[m].whitespace_ for m in range(k, k + n - 1)) \
+                and ordinal.match("".join(doc[m].lower_ for m in range(k, k + n))):
+            return n
+    return 0
 
 
 def _inside_name(doc: Doc, k: int, grammar: TitleGrammar, known_word: Callable[[str], bool],
@@ -231,18 +265,36 @@ def _portfolio_word(doc: Doc, k: int, grammar: TitleGrammar, name_starts: dict[i
         return False
     if t.lower_ in grammar.portfolio_words:
         return True
+    if grammar.abstract_noun is not None and t.is_alpha and grammar.abstract_noun.match(t.lower_):
+        return True  # `Ketenagakerjaan`, `Kemaritiman`: ke-/pe-...-an, a field even when no dictionary has it
     return t.is_alpha and known_word(t.text) and t.lower_.endswith(grammar.portfolio_suffixes)
 
 
+def _body_then_title_abbreviation(doc: Doc, k: int, grammar: TitleGrammar) -> Optional[int]:
+    """End after `)` when the capitalised body phrase at k is followed by an abbreviated office in
+    brackets (`Angkatan Darat (KSAD)`, `Kepolisian Republik Indonesia (Kapolri)`), else None."""
+    m = k + 1
+    while m < len(doc) and m <= k + 5 and doc[m].text[:1].isupper() and doc[m].is_alpha:
+        m += 1
+    if m + 2 < len(doc) and doc[m].text == "(" and doc[m + 2].text == ")" \
+            and _is_title_abbreviation(doc[m + 1], grammar) and not _match(doc, m + 1, grammar.units):
+        return m + 3
+    return None
+
+
 def _unit_before_org(doc: Doc, k: int, grammar: TitleGrammar, name_starts: dict[int, str],
-                     title_words: set[str]) -> Optional[int]:
+                     title_words: set[str], known_word: Callable[[str], bool] = lambda w: False) -> Optional[int]:
     """End of the unit (`Departemen Asia Kedua`, `Fraksi`) when another organization follows it
-    (a body word, a gazetteer organization or an acronym), else None."""
+    (a body word, a gazetteer organization or an acronym), else None. An acronym after a name-like
+    word is that name's initials (`Mahkamah Konstitusi Mahfud MD`: MD is no organization)."""
     m = k + 1
     while m < len(doc) and m <= k + 4:
         t = doc[m]
-        org_next = t.lower_ in grammar.body_words or name_starts.get(m) == "ORG" \
-            or (t.is_upper and t.is_alpha and len(t.text) >= 2)  # an acronym, not the initial `H.`
+        acronym = t.is_upper and t.is_alpha and len(t.text) >= 2  # an acronym, not the initial `H.`
+        if acronym and m > k + 1 and name_starts.get(m) != "ORG" and doc[m - 1].is_title \
+                and not known_word(doc[m - 1].text) and doc[m - 1].lower_ not in grammar.body_words:
+            acronym = False
+        org_next = t.lower_ in grammar.body_words or name_starts.get(m) == "ORG" or acronym
         if org_next and (m > k + 1 or t.lower_ in grammar.body_words or doc[k].lower_ in grammar.units_before_name):
             return m  # another organization follows: `Fraksi PDIP`, `Departemen Asia Kedua Kementerian ...`
         if not (t.text[:1].isupper() or t.lower_ in grammar.body_words):

@@ -21,10 +21,18 @@ from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix
 from .lang import read_pairs
 
 SENTENCE_END = {".", "!", "?", "…", "...", "?!", "!?"}
-CLOSING = {'"', "”", "’", "'", ")", "]", "»"}
+CLOSING = {'"', "”", "’", "'", ")", "]", "»", "‚Äù", "‚Äô"}  # the last two: mis-decoded ” ’ (see below)
 SENTENCES = "sentences"  # the span group holding Warta's sentences
 TEXT_KEY = "warta_text"  # doc.user_data key of the cached text
-OPENING_QUOTES = {'"', "“", "‘", "'", "(", "[", "«"}
+OPENING_QUOTES = {'"', "“", "‘", "'", "(", "[", "«", "‚Äú", "‚Äò"}
+# A no-break space read with the wrong code page (UTF-8 bytes C2 A0 shown as Mac Roman): thousands of
+# CLICK-ID's tempo and kompas texts glue words with it (`Menkumham¬†Yasonna`). It is split off as a
+# token of its own, which the sentencizer and the relation patterns treat like whitespace.
+MOJIBAKE_SPACES = ("¬†", "Â\u00a0")
+MOJIBAKE_SPACE_RE = "(?:" + "|".join(MOJIBAKE_SPACES) + ")"
+# curly quotation marks decoded the same way (“ ” ‘ ’): split off like the marks they stand for
+MOJIBAKE_QUOTES = ("‚Äú", "‚Äù", "‚Äò", "‚Äô")
+MOJIBAKE_QUOTE_RE = "(?:" + "|".join(MOJIBAKE_QUOTES) + ")"
 
 # Infixes of spacy/lang/id that split what news text keeps whole.
 _DATE_SLASH_INFIX = r"(?<=[0-9])[\\/](?=[0-9%-])"  # (28/10) must stay 28/10
@@ -49,8 +57,12 @@ def news_tokenizer(nlp: Language, abbreviations: Iterable[str]) -> Tokenizer:
     infixes.append(r"-{2,}|—|–")  # dash runs inside a word: DAMASKUS---Presiden
     # CLICK-ID joins paragraphs with commas: `KPK.,Dalam`, `itu.,"Kami` -> KPK . , Dalam
     infixes.append(r"(?<=[A-Za-z0-9\u00C0-\u024F])\.(?=,)|(?<=[.!?\"\u201d]),+(?=[\"\u201cA-Za-z0-9])|(?<=[.!?\"\u201d],)[\"\u201c](?=[A-Za-z0-9])")
-    suffixes = [r"-{2,}"] + list(nlp.Defaults.suffixes)
-    prefixes = [r",+"] + list(nlp.Defaults.prefixes)
+    infixes.append(MOJIBAKE_SPACE_RE)
+    infixes.append(MOJIBAKE_QUOTE_RE)
+    infixes.append(r"(?<=[A-Za-z0-9\u00C0-\u024F])[.!?,;:](?=" + MOJIBAKE_SPACE_RE + "|" + MOJIBAKE_QUOTE_RE + ")")  # `hadir.¬†Dengan`
+    suffixes = [r"-{2,}", MOJIBAKE_SPACE_RE, MOJIBAKE_QUOTE_RE] + list(nlp.Defaults.suffixes)
+    # `, ,-Wakil Ketua ...`: CLICK-ID's dateline dash glued to the first word
+    prefixes = [r",+", MOJIBAKE_SPACE_RE, MOJIBAKE_QUOTE_RE, r"-(?=[A-Z])"] + list(nlp.Defaults.prefixes)
     rules = dict(nlp.Defaults.tokenizer_exceptions)
     for abbr in abbreviations:  # spaCy splits trailing punctuation first, so "dll.," works too
         rules[abbr] = [{ORTH: abbr}]
@@ -62,6 +74,32 @@ def news_tokenizer(nlp: Language, abbreviations: Iterable[str]) -> Tokenizer:
         token_match=nlp.Defaults.token_match,
         url_match=nlp.Defaults.url_match,
     )
+
+
+# a line that ends like a sentence (or a paragraph): final punctuation, maybe a closing quote or bracket
+WRAPPED_LINE_END = re.compile(r"[.!?…:]['\"”’)\]]*\s*$")
+
+
+def hard_wrapped(text: str) -> bool:
+    """A text whose lines are cut mid-sentence at a fixed width (`...banyak beredar informasi yang
+    menyebut lele sebagai\nikan paling jorok.`): at least 3 line breaks and most lines (the last
+    excepted) ending without sentence punctuation. There a line break is no sentence end."""
+    lines = [ln for ln in text.split("\n")[:-1] if ln.strip()]
+    if len(lines) < 3:
+        return False
+    open_lines = sum(1 for ln in lines if not WRAPPED_LINE_END.search(ln))
+    return open_lines * 2 > len(lines)
+
+
+def is_space_like(token) -> bool:
+    """Whitespace, or a mis-decoded no-break space (MOJIBAKE_SPACES)."""
+    return token.is_space or token.text in MOJIBAKE_SPACES
+
+
+def _line_ends_sentence(text: str, end: int) -> bool:
+    """Does the line ending at `end` end like a sentence (looks only at its last characters)?"""
+    tail = text[max(0, end - 16):end].rstrip()
+    return bool(WRAPPED_LINE_END.search(tail)) or not tail
 
 
 def _starts_sentence_like(text: str) -> bool:
@@ -86,7 +124,8 @@ class WartaSentencizer:
 
     A sentence ends at `. ! ? …` (plus any closing quotes/brackets) when the next
     word starts with a capital, a digit or an opening quote; never after a title
-    abbreviation (`Dr.`, `Jl.`, `No.`); a line break always ends a sentence.
+    abbreviation (`Dr.`, `Jl.`, `No.`); a line break ends a sentence, except in a
+    hard-wrapped text (see `hard_wrapped`), where only a line break after a sentence end does.
     """
 
     def __init__(self, abbreviations: dict[str, bool]):
@@ -105,12 +144,14 @@ class WartaSentencizer:
             return doc
         starts = [False] * n
         starts[0] = True
+        wrapped = hard_wrapped(doc_text(doc))
         i = 0
         while i < n:
             tok = doc[i]
-            if "\n" in tok.text or "\n" in tok.whitespace_:
+            if ("\n" in tok.text or "\n" in tok.whitespace_) \
+                    and not (wrapped and not _line_ends_sentence(doc_text(doc), tok.idx + len(tok.text))):
                 j = i + 1
-                while j < n and doc[j].is_space:
+                while j < n and is_space_like(doc[j]):
                     j += 1
                 if j < n:
                     starts[j] = True
@@ -124,7 +165,7 @@ class WartaSentencizer:
                     and not doc[j].whitespace_
                 ):
                     j += 1
-                while j < n and doc[j].is_space:
+                while j < n and is_space_like(doc[j]):
                     j += 1
                 if j < n and _starts_sentence_like(doc[j].text):
                     starts[j] = True

@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from relations_report import fact, part_of  # noqa: E402
+from relations_report import fact, load_handlabeled, part_of  # noqa: E402
 
 ARG_LABELS = {"jabatan": (["PER"], ["TITLE"]), "afiliasi": (["PER"], ["ORG", "LOC"]),
               "bertemu": (["PER", "ORG", "LOC"], ["PER", "ORG", "LOC"]),
@@ -99,6 +99,7 @@ def main(argv=None) -> int:
     ap.add_argument("--min-support", type=int, default=2)
     ap.add_argument("--min-precision", type=float, default=0.8)
     ap.add_argument("--out")
+    ap.add_argument("--extra", action="store_true", help="also learn from tests/gold/relations/handlabeled.yaml")
     a = ap.parse_args(argv)
     gold = [json.loads(ln) for ln in open(Path(a.data) / "relations-dev" / "relations-dev.jsonl", encoding="utf-8")]
     pred = {d["id"]: d for d in map(json.loads, open(a.pred, encoding="utf-8"))}
@@ -108,7 +109,8 @@ def main(argv=None) -> int:
     new_fires: Counter = Counter()
     new_correct: Counter = Counter()
     example: dict = {}
-    for g in (g for g in gold if part_of(g) == "tune"):
+    train = [g for g in gold if part_of(g) == "tune"] + (load_handlabeled(Path(a.data)) if a.extra else [])
+    for g in train:
         p = pred.get(g["id"])
         if not p or not p.get("tokens") or "head" not in p["tokens"][0]:
             continue

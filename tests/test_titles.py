@@ -113,3 +113,42 @@ def test_a_short_quotation_is_speech_only_before_an_attribution(rules_only):
     quotes = lambda t: [e["text"] for e in rules_only(t)["entities"] if e["label"] == "QUOTE"]  # noqa: E731
     assert quotes('"Kebohongan maksimal," tulis Zarif di Twitter.') == ["Kebohongan maksimal"]
     assert quotes('Pompeo menyebut serangan itu "aksi perang" dari Iran.') == []
+
+
+@pytest.mark.parametrize("text,titles", [
+    # the field of an office (`Bidang X`) after any head
+    ("Staf Khusus Presiden Bidang Ekonomi Arif Budimanta hadir.", ["Staf Khusus Presiden Bidang Ekonomi"]),
+    ("Ketua Bidang Hukum DPP Partai Demokrat Didik Mukrianto hadir.", ["Ketua Bidang Hukum DPP"]),
+    # the office of a deputy after a head; a repeated head is the next person's title
+    ("Juru Bicara Wakil Presiden Husain Abdullah mengatakan hal itu.", ["Juru Bicara Wakil Presiden"]),
+    ("Utusan itu Penasihat Hubungan Luar Negeri Presiden Presiden Xi Jinping, Song Tao.",
+     ["Penasihat Hubungan Luar Negeri Presiden", "Presiden"]),
+    # a body phrase followed by the office's abbreviation in brackets is the office
+    ("Kepala Staf Angkatan Darat (KSAD) Jenderal TNI Andika Perkasa meninjau latihan.",
+     ["Kepala Staf Angkatan Darat (KSAD)"]),
+    # ordinals belong to the title
+    ("Dari era Presiden keenam Susilo Bambang Yudhoyono hingga Presiden ke-7 Joko Widodo.",
+     ["Presiden keenam", "Presiden ke-7"]),
+    # offices of the DPR's bodies, portfolios that are no -an words
+    ("kata Anggota Badan Legislasi dari Partai Keadilan Sejahtera Ledia Hanifa Amaliah.", ["Anggota Badan Legislasi"]),
+    ("Direktur Jenderal Pajak Robert Pakpahan hadir.", ["Direktur Jenderal Pajak"]),
+    ("Sekretaris Kabinet Pramono Anung membacakan keputusan itu.", ["Sekretaris Kabinet"]),
+    ("Juru Bicara Kepresidenan Fadjroel Rachman hadir.", ["Juru Bicara Kepresidenan"]),
+    ("Ketua Umum Pengurus Besar Nahdlatul Ulama Said Aqil Siradj hadir.", ["Ketua Umum Pengurus Besar"]),
+])
+def test_more_composed_titles(rules_only, text, titles):
+    assert spans(rules_only, text, "TITLE") == titles
+
+
+@pytest.mark.parametrize("text,titles", [
+    ("Komisaris Jenderal Budi Waseso hadir.", []),                        # a police rank, no office
+    ("Komisaris Utama PT Pertamina Basuki Tjahaja Purnama hadir.", ["Komisaris Utama"]),
+    ("Mantan Ketua Mahkamah Konstitusi Mahfud MD menilai Perppu itu sah.", ["Mantan Ketua"]),  # MD: initials
+])
+def test_ranks_and_name_initials_are_no_office(rules_only, text, titles):
+    assert spans(rules_only, text, "TITLE") == titles
+
+
+def test_abstract_nouns_missing_from_the_dictionary_are_portfolios(rules_only):
+    assert spans(rules_only, "Menteri Ketenagakerjaan Hanif Dhakiri hadir.", "TITLE") == ["Menteri Ketenagakerjaan"]
+    assert spans(rules_only, "Menko Kemaritiman Luhut Binsar Pandjaitan hadir.", "TITLE") == ["Menko Kemaritiman"]

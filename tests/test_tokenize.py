@@ -90,3 +90,38 @@ def test_closing_quote_belongs_to_the_sentence(nlp):
 def test_line_break_ends_sentence(nlp):
     assert sents(nlp, "Gencatan Senjata Suriah\nGencatan senjata berlaku.") == [
         "Gencatan Senjata Suriah", "Gencatan senjata berlaku."]
+
+
+def test_hard_wrapped_text_keeps_sentences_across_line_breaks(nlp):
+    # lines cut at a fixed width, as in the idhoax texts: a line break is no sentence end there
+    text = ("Hal itu disampaikan Ketua Umum PDIP\nMegawati Soekarnoputri di Jakarta pada hari\nSenin. "
+            "Ia hadir di sana\nbersama Menteri Keuangan\nSri Mulyani dan para\nmenteri lainnya.\nAcara usai.")
+    assert sents(nlp, text) == [
+        "Hal itu disampaikan Ketua Umum PDIP\nMegawati Soekarnoputri di Jakarta pada hari\nSenin.",
+        "Ia hadir di sana\nbersama Menteri Keuangan\nSri Mulyani dan para\nmenteri lainnya.", "Acara usai."]
+
+
+def test_paragraph_lines_still_end_sentences(nlp):
+    # one paragraph a line (cleaned news): a headline without a final stop stays its own sentence
+    text = "Jokowi Temui Prabowo\nPresiden Joko Widodo bertemu Prabowo.\nKeduanya makan siang.\nLalu berpisah."
+    assert sents(nlp, text) == ["Jokowi Temui Prabowo", "Presiden Joko Widodo bertemu Prabowo.",
+                                "Keduanya makan siang.", "Lalu berpisah."]
+
+
+def test_misdecoded_no_break_space_is_split_off(nlp):
+    # CLICK-ID's tempo and kompas texts carry a no-break space read as Mac Roman: `¬†`
+    assert toks(nlp, "-¬†Menteri Ketenagakerjaan Hanif hadir. Menkumham¬†Yasonna Laoly hadir.¬†Dengan itu.") == [
+        "-", "¬†", "Menteri", "Ketenagakerjaan", "Hanif", "hadir", ".", "Menkumham", "¬†", "Yasonna", "Laoly",
+        "hadir", ".", "¬†", "Dengan", "itu", "."]
+    assert len(sents(nlp, "Menkumham¬†Yasonna Laoly hadir.¬†Dengan itu rapat dimulai.")) == 2
+
+
+def test_misdecoded_curly_quotes_are_tokens_of_their_own(nlp):
+    text = 'Sebelumnya,‚ÄúItu adalah serangan. Soal siapa jelas,‚Äù kata Raab.'
+    assert toks(nlp, text) == ["Sebelumnya", ",", "‚Äú", "Itu", "adalah", "serangan", ".", "Soal", "siapa", "jelas",
+                               ",", "‚Äù", "kata", "Raab", "."]
+
+
+def test_dateline_dash_glued_to_the_first_word_is_split(nlp):
+    assert toks(nlp, ", ,-Wakil Ketua KPK hadir. Al-Assad tiba.") == [
+        ",", ",", "-", "Wakil", "Ketua", "KPK", "hadir", ".", "Al-Assad", "tiba", "."]

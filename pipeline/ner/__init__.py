@@ -40,7 +40,8 @@ from spacy.tokens import Doc
 from ..tokenize import doc_text
 from .merge import bracketed_abbreviations, merge_entities, state_names, titles_before_names
 from .model_spans import find_model_spans, headline_tokens
-from .persons import find_person_cues, join_adjacent_persons, persons_after_titles, propagate_names, strip_honorifics
+from .persons import (find_person_cues, join_adjacent_persons, persons_after_titles, propagate_names,
+                      split_body_before_name, strip_honorifics)
 from .quotes import find_quotes
 from .rules import EntityRules, find_gazetteer_spans, find_rule_spans
 from .spans import Found, is_candidate, within_sentences
@@ -66,5 +67,6 @@ def find_entities(sdoc: Doc, sentences: list[dict[str, int]], rules: EntityRules
     merged = persons_after_titles(sdoc, merged, rules)
     merged = propagate_names(sdoc, bracketed_abbreviations(text, merged))
     merged = strip_honorifics(text, state_names(text, merged), rules.honorific_lower)
+    merged = split_body_before_name(text, merged)
     merged += find_quotes(text, sentences)
     return within_sentences(sorted(merged, key=lambda f: (f.start, -f.end)), sentences)

@@ -183,3 +183,31 @@ def propagate_names(doc: Doc, spans: list[Found]) -> list[Found]:
                 for k in range(s, e):
                     taken[k] = 1
     return sorted(out, key=lambda f: (f.start, f.end))
+
+
+def split_body_before_name(text: str, spans: list[Found]) -> list[Found]:
+    """`Ketua Umum Hanura Oesman Sapta Odang`: a person run right after a TITLE that begins with a
+    body's one-word name becomes ORG + PER, when the document itself shows both halves apart: the
+    first word used without the second one (`Partai Hanura`, `kader Hanura`) and the second word
+    used without the first one (`kata Oesman`). Without that evidence the run stays one person."""
+    titles_end = {f.end for f in spans if f.label == "TITLE"}
+    out: list[Found] = []
+    for f in spans:
+        words = list(re.finditer(r"\S+", text[f.start:f.end]))
+        before = text[:f.start].rstrip(" ,")
+        if f.label != "PER" or len(words) < 3 or len(before) not in titles_end:
+            out.append(f)
+            continue
+        first, second = words[0].group(), words[1].group()
+        if not (first[:1].isupper() and first.isalpha() and second[:1].isupper()):
+            out.append(f)
+            continue
+        first_alone = re.search(rf"\b{re.escape(first)}\b(?!\s+{re.escape(second)}\b)", text)
+        second_alone = re.search(rf"(?<!\b{re.escape(first)} )\b{re.escape(second)}\b", text)
+        if first_alone and second_alone:
+            cut = f.start + words[1].start()
+            out.append(Found(f.start, f.start + words[0].end(), "ORG", f.source, "body_before_name"))
+            out.append(Found(cut, f.end, "PER", f.source, f.rule))
+        else:
+            out.append(f)
+    return out

@@ -8,6 +8,17 @@ from ..lang import lexicon
 from .spans import Found
 
 OPEN_QUOTES = {"“": "”", '"': '"', "«": "»"}
+# Curly quotation marks read with the wrong code page (UTF-8 shown as Mac Roman), common in CLICK-ID's
+# tempo texts: each is read as the mark it stands for, padded to its length so offsets stay the text's.
+MOJIBAKE_MARKS = {"‚Äú": "  “", "‚Äù": "”  "}
+
+
+def _readable_marks(text: str) -> str:
+    """The text with mis-decoded quotation marks as real ones (same length, same offsets)."""
+    for bad, good in MOJIBAKE_MARKS.items():
+        if bad in text:
+            text = text.replace(bad, good)
+    return text
 
 
 def _alternatives(words: list[str]) -> str:
@@ -22,6 +33,7 @@ REPORTING_RE = re.compile(r"\b(" + _alternatives(lexicon()["reporting_cues"]) + 
 def find_quotes(text: str, sentences: list[dict[str, int]]) -> list[Found]:
     """Direct speech: text inside quotation marks (one span per sentence it covers), or, in a
     sentence without marks, the part before `..., kata/ujar/ucap X`."""
+    text = _readable_marks(text)
     found: list[Found] = []
     regions = _quote_regions(text)
     for qs, qe in regions:
