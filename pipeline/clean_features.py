@@ -34,6 +34,9 @@ PLACE_DASH_RE = re.compile(r"^[A-Z][A-Za-z .]{1,30}(,\s*\(?[A-Za-z0-9.]+\)?)?\s*
 PAREN_CREDIT_RE = re.compile(r"[(\[](?:[^()\[\]]*\b(?:foto|photo|dok|doc|ist|istimewa|getty|reuters|afp|ap|antara|ilustrasi)\b[^()\[\]]*|[^()\[\]\s]+/[^()\[\]]*)[)\]]\s*$", re.I)
 TIME_RE = re.compile(r"\b\d{1,2}[:.]\d{2}\b\s*(WIB|WITA|WIT)?|\b(WIB|WITA|WIT)\b|\b\d+ (menit|jam|hari) (yang )?lalu\b", re.I)
 DATE_RE = re.compile(r"\b\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b|\b\d{1,2} (jan|feb|mar|apr|mei|may|jun|jul|agu|aug|agt|sep|okt|oct|nov|nop|des|dec)[a-z]*\.? \d{4}\b", re.I)
+SENT_BREAK_RE = re.compile(r"[.!?]['\"”’)]*\s+[A-Z\"“]")
+NUMBERED_RE = re.compile(r"^\d{1,2}[.)]\s")
+URL_RE = re.compile(r"https?://|www\.|@\w|\.com\b|\.co\.id\b", re.I)
 Features = dict[str, float]
 
 
@@ -65,12 +68,13 @@ def line_base(line: Line, options: RuleOptions, stop: frozenset[str]) -> dict[st
     words = WORD_RE.findall(text)
     lower = [w.lower() for w in words]
     n_words = word_count(text)
+    norm = _norm(text)
     n_stop = sum(w in stop for w in lower)
     n_letters = sum(map(str.isalpha, text))
     upper = sum(map(str.isupper, text))
     digits = sum(map(str.isdigit, text))
     caps_words = [w for w in words if w[0].isupper()]
-    cue = cue_kind(text, options)
+    cue = cue_kind(text, options, norm, n_words)
     content = [w for w in words if w.lower() not in stop]
     date_line = is_date_line(text, options)
     dateline = bool(dateline_match(text, options))
@@ -82,7 +86,7 @@ def line_base(line: Line, options: RuleOptions, stop: frozenset[str]) -> dict[st
         "n_stop": n_stop,
         "end": "sent" if SENT_END_RE.search(text) else ("colon" if text.endswith(":") else
                                                          ("comma" if text.endswith(",") else "none")),
-        "sents": len(re.findall(r"[.!?]['\"”’)]*\s+[A-Z\"“]", text)),
+        "sents": len(SENT_BREAK_RE.findall(text)),
         "digits": digits / max(len(text), 1),
         "upper": upper / max(n_letters, 1),
         "caps": len(caps_words) / max(len(words), 1),
@@ -96,18 +100,18 @@ def line_base(line: Line, options: RuleOptions, stop: frozenset[str]) -> dict[st
         "author": bool(options.cues.author.search(text)) and n_words <= 12,
         "credit": bool(options.cues.caption_credit.search(text)),
         "quote": '"' in text or "“" in text,
-        "bullet": text[:1] in "-•*·»>" or bool(re.match(r"^\d{1,2}[.)]\s", text)),
+        "bullet": text[:1] in "-•*·»>" or bool(NUMBERED_RE.match(text)),
         "pipe": "|" in text,
         "has_time": bool(TIME_RE.search(text)),
         "place_dash": bool(PLACE_DASH_RE.match(text)),
         "paren_credit": bool(PAREN_CREDIT_RE.search(text)),
         "has_date": bool(DATE_RE.search(text)),
-        "url": bool(re.search(r"https?://|www\.|@\w|\.com\b|\.co\.id\b", text, re.I)),
+        "url": bool(URL_RE.search(text)),
         "copyright": "©" in text or "copyright" in text.lower(),
         "first": lower[0] if lower else "",
         "first2": " ".join(lower[:2]),
         "last": lower[-1] if lower else "",
-        "norm": _norm(text),
+        "norm": norm,
         "prose": n_words >= 10 and n_stop / max(len(words), 1) >= 0.15
         and (bool(SENT_END_RE.search(text)) or text.endswith(("\"", "”")) or n_words >= 25),
         "lower": set(lower),

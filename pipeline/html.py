@@ -36,7 +36,7 @@ OPTIONAL_END = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "option", "op
 ATTR_WORDS = ("class", "id", "role", "itemprop")
 SPLIT_RE = re.compile(r"[\s_\-]+")
 WS_RE = re.compile(r"[\s\u00a0]+")
-TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*?(/?)>")
+TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*>")
 RAW_TEXT = ("script", "style", "textarea", "xmp")
 MAX_DEPTH = 512
 MAX_TAGS = 200_000
@@ -62,7 +62,8 @@ def check_complexity(html: str, max_depth: int = MAX_DEPTH, max_tags: int = MAX_
         tags += 1
         if tags > max_tags:
             raise HTMLTooComplex(f"more than {max_tags} tags")
-        closing, name, self_closing = m.group(1), m.group(2).lower(), m.group(3)
+        closing, name = m.group(1), m.group(2).lower()
+        self_closing = html[m.end() - 2] == "/"
         if closing:
             # close the nearest open element of that name (looking back a bounded distance)
             for k in range(len(stack) - 1, max(-1, len(stack) - 64), -1):
@@ -176,13 +177,10 @@ def tree_blocks(tree: Any, max_depth: int = MAX_DEPTH) -> tuple[list[dict[str, A
             if tag == "a":
                 in_link += 1
             stack.append((node, False))
-            children = []
-            child = node.child
+            child = node.last_child  # pushed last to first: popped in document order
             while child is not None:
-                children.append(child)
-                child = child.next
-            for child in reversed(children):
                 stack.append((child, True))
+                child = child.prev
         else:
             if tag in BLOCK_TAGS:
                 flush()
