@@ -313,7 +313,9 @@ def page_features(lines: list[Line], options: RuleOptions,
 DOMAIN_COPIES = True
 
 
-RULE_FEATURES = True
+# the rule cleaner's verdicts as features of short crawl-text pages: off (those rules were
+# hand-developed on boilerplate-dev, so they would flatter the cross-validated crawl score)
+RULE_FEATURES = False
 RULE_MAX_LINES = 60
 
 
