@@ -1,10 +1,13 @@
 """Cleaner benchmark: Warta vs jusText vs trafilatura vs "keep lines of 10+ words", and speed.
 
 Usage: python bench/clean_bench.py [--data ../shared/data] [--json FILE] [--cv] [--speed-only]
+                                   [--compare REV]
 
 `--cv` prints the leave-one-site-out table of `warta train-cleaner` (the headline scores);
 without it the sets below are scored with the shipped model, which was trained on them.
 Speed: documents per second of the cleaner alone (model and rules), plain text and HTML.
+`--compare REV` also measures the cleaner of git revision REV (exported to a temporary folder
+and run by this interpreter) in the same run and prints both side by side.
 
 Sets: the five seeds (gold in tests/gold/clean), boilerplate-dev (29 real pages, plain text,
 from ../shared/data, skipped when absent) and Warta's hand-built HTML pages (tests/gold/html).
@@ -115,15 +118,43 @@ def speed(data: Path, options: CleanOptions, repeats: int = 3) -> dict[str, floa
     return out
 
 
+def speed_of_revision(rev: str, data: Path) -> dict[str, float]:
+    """`speed` of the cleaner at git revision `rev` (its own bench script, run in a copy)."""
+    import ast
+    import subprocess
+    import tarfile
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev], check=True,
+                                 capture_output=True).stdout
+        import io
+
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(tmp)
+        out = subprocess.run([sys.executable, str(Path(tmp) / "bench" / "clean_bench.py"), "--speed-only",
+                              "--data", str(data.resolve())], check=True, capture_output=True, text=True,
+                             cwd=tmp).stdout
+    line = next(ln for ln in out.splitlines() if ln.startswith("cleaner speed"))
+    return ast.literal_eval(line.split(":", 1)[1].strip())
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--cv", action="store_true", help="print the leave-one-site-out table (minutes)")
     ap.add_argument("--speed-only", action="store_true")
+    ap.add_argument("--compare", metavar="REV", help="also time the cleaner of this git revision")
     args = ap.parse_args()
     options = CleanOptions.from_config(load_config())
-    print("cleaner speed, docs/s (best of 3):", speed(args.data, options))
+    now = speed(args.data, options)
+    print("cleaner speed, docs/s (best of 3):", now)
+    if args.compare:
+        then = speed_of_revision(args.compare, args.data)
+        print(f"{'docs/s':<14}{args.compare:>12}{'this tree':>12}")
+        for key in now:
+            print(f"{key:<14}{then.get(key, float('nan')):>12.1f}{now[key]:>12.1f}")
     if args.speed_only:
         return
     if args.cv:

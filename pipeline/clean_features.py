@@ -31,9 +31,12 @@ LANDMARKS = ("nav", "header", "footer", "aside", "article", "main", "form", "fig
              "ul", "ol", "li", "table", "h1", "h2", "h3", "h4", "blockquote", "a", "time", "strong")
 CLASS_TOKEN_RE = re.compile(r"^[a-z]{3,20}$")
 PLACE_DASH_RE = re.compile(r"^[A-Z][A-Za-z .]{1,30}(,\s*\(?[A-Za-z0-9.]+\)?)?\s*[-–—]+$")
-PAREN_CREDIT_RE = re.compile(r"\((?:[^()]*\b(?:foto|photo|dok|doc|ist|istimewa|getty|reuters|afp|ap|antara|ilustrasi)\b[^()]*|[^()\s]+/[^()]*)\)\s*$", re.I)
+PAREN_CREDIT_RE = re.compile(r"[(\[](?:[^()\[\]]*\b(?:foto|photo|dok|doc|ist|istimewa|getty|reuters|afp|ap|antara|ilustrasi)\b[^()\[\]]*|[^()\[\]\s]+/[^()\[\]]*)[)\]]\s*$", re.I)
 TIME_RE = re.compile(r"\b\d{1,2}[:.]\d{2}\b\s*(WIB|WITA|WIT)?|\b(WIB|WITA|WIT)\b|\b\d+ (menit|jam|hari) (yang )?lalu\b", re.I)
 DATE_RE = re.compile(r"\b\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b|\b\d{1,2} (jan|feb|mar|apr|mei|may|jun|jul|agu|aug|agt|sep|okt|oct|nov|nop|des|dec)[a-z]*\.? \d{4}\b", re.I)
+SENT_BREAK_RE = re.compile(r"[.!?]['\"”’)]*\s+[A-Z\"“]")
+NUMBERED_RE = re.compile(r"^\d{1,2}[.)]\s")
+URL_RE = re.compile(r"https?://|www\.|@\w|\.com\b|\.co\.id\b", re.I)
 Features = dict[str, float]
 
 
@@ -65,12 +68,14 @@ def line_base(line: Line, options: RuleOptions, stop: frozenset[str]) -> dict[st
     words = WORD_RE.findall(text)
     lower = [w.lower() for w in words]
     n_words = word_count(text)
+    norm = _norm(text)
     n_stop = sum(w in stop for w in lower)
-    letters = [c for c in text if c.isalpha()]
-    upper = sum(c.isupper() for c in letters)
-    digits = sum(c.isdigit() for c in text)
+    n_letters = sum(map(str.isalpha, text))
+    upper = sum(map(str.isupper, text))
+    digits = sum(map(str.isdigit, text))
     caps_words = [w for w in words if w[0].isupper()]
-    cue = cue_kind(text, options)
+    cue = cue_kind(text, options, norm, n_words)
+    content = [w for w in words if w.lower() not in stop]
     date_line = is_date_line(text, options)
     dateline = bool(dateline_match(text, options))
     return {
@@ -81,28 +86,32 @@ def line_base(line: Line, options: RuleOptions, stop: frozenset[str]) -> dict[st
         "n_stop": n_stop,
         "end": "sent" if SENT_END_RE.search(text) else ("colon" if text.endswith(":") else
                                                          ("comma" if text.endswith(",") else "none")),
-        "sents": len(re.findall(r"[.!?]['\"”’)]*\s+[A-Z\"“]", text)),
+        "sents": len(SENT_BREAK_RE.findall(text)),
         "digits": digits / max(len(text), 1),
-        "upper": upper / max(len(letters), 1),
+        "upper": upper / max(n_letters, 1),
         "caps": len(caps_words) / max(len(words), 1),
+        # title case: the share of capitalised words among the non-stop words
+        "tcase": sum(w[0].isupper() for w in content) / len(content) if content else 0.0,
+        "all_upper": upper >= 0.9 * max(n_letters, 1) and n_letters >= 6,
+        "content_words": {w.lower() for w in content if len(w) >= 3},
         "cue": cue,
         "date_line": date_line,
         "dateline": dateline,
         "author": bool(options.cues.author.search(text)) and n_words <= 12,
         "credit": bool(options.cues.caption_credit.search(text)),
         "quote": '"' in text or "“" in text,
-        "bullet": text[:1] in "-•*·»>" or bool(re.match(r"^\d{1,2}[.)]\s", text)),
+        "bullet": text[:1] in "-•*·»>" or bool(NUMBERED_RE.match(text)),
         "pipe": "|" in text,
         "has_time": bool(TIME_RE.search(text)),
         "place_dash": bool(PLACE_DASH_RE.match(text)),
         "paren_credit": bool(PAREN_CREDIT_RE.search(text)),
         "has_date": bool(DATE_RE.search(text)),
-        "url": bool(re.search(r"https?://|www\.|@\w|\.com\b|\.co\.id\b", text, re.I)),
+        "url": bool(URL_RE.search(text)),
         "copyright": "©" in text or "copyright" in text.lower(),
         "first": lower[0] if lower else "",
         "first2": " ".join(lower[:2]),
         "last": lower[-1] if lower else "",
-        "norm": _norm(text),
+        "norm": norm,
         "prose": n_words >= 10 and n_stop / max(len(words), 1) >= 0.15
         and (bool(SENT_END_RE.search(text)) or text.endswith(("\"", "”")) or n_words >= 25),
         "lower": set(lower),
@@ -185,6 +194,15 @@ def page_features(lines: list[Line], options: RuleOptions,
                 title_cand = j
                 break
     prose_idx = [i for i, b in enumerate(base) if b["prose"]]
+    # lines that state a date, time or author (a headline sits next to them)
+    meta_idx = [i for i, b in enumerate(base)
+                if b["date_line"] or b["author"] or b["cue"] in ("byline", "dateline_meta")
+                or ((b["has_time"] or b["has_date"]) and b["words"] <= 10)]
+    # the body's first sentences (a headline's words come back in them)
+    lead_words: set[str] = set()
+    if run_start >= 0:
+        for b in [x for x in base[run_start:run_end + 1] if x["prose"]][:3]:
+            lead_words |= b["content_words"]
     # the rule cleaner's verdicts, on short crawl-text pages only (on full pages its
     # "short line between body lines" rules misfire)
     rule = _rule_labels(lines, options, hints) \
@@ -210,6 +228,17 @@ def page_features(lines: list[Line], options: RuleOptions,
             f["body=in"] = 1.0
         if i == title_cand:
             f["title_cand"] = 1.0
+        f[f"tcase={_bucket(b['tcase'], (0.5, 0.75, 0.95))}"] = 1.0
+        if b["all_upper"]:
+            f["all_upper"] = 1.0
+        if b["content_words"] and lead_words:
+            f["lead_overlap=%d" % _bucket(len(b["content_words"] & lead_words) / len(b["content_words"]),
+                                          (0.2, 0.4, 0.6))] = 1.0
+        if not b["date_line"]:
+            near = [j - i for j in meta_idx if 0 < abs(j - i) <= 4]
+            if near:
+                d = min(near, key=abs)
+                f[f"meta_near={d}"] = 1.0
         rep = counts[b["norm"]]
         if rep > 1:
             f["repeated"] = 1.0
@@ -273,10 +302,20 @@ def page_features(lines: list[Line], options: RuleOptions,
             else:
                 f[f"{key}:none"] = 1.0
         out.append(f)
+    if DOMAIN_COPIES:
+        # every feature once more under the page's domain (crawl-text top, full-page text, HTML),
+        # so that the CRF learns weights shared by all domains and per domain
+        domain = "H" if is_html else ("S" if n <= RULE_MAX_LINES else "F")
+        out = [{**f, **{f"{domain}|{k}": v for k, v in f.items()}} for f in out]
     return out
 
 
-RULE_FEATURES = True
+DOMAIN_COPIES = True
+
+
+# the rule cleaner's verdicts as features of short crawl-text pages: off (those rules were
+# hand-developed on boilerplate-dev, so they would flatter the cross-validated crawl score)
+RULE_FEATURES = False
 RULE_MAX_LINES = 60
 
 

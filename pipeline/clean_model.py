@@ -38,12 +38,23 @@ class LineModel:
         self.labels = list(self.tagger.labels())
 
     def marginals(self, features: list[dict[str, float]]) -> tuple[list[str], list[dict[str, float]]]:
-        """Viterbi labels and per-line marginals of every label."""
+        """Viterbi labels and per-line marginals: of every label where the Viterbi label is
+        `title` (`decide` may need the next best), else of that label and of `title` only."""
         import pycrfsuite
 
-        self.tagger.set(pycrfsuite.ItemSequence(features))
-        best = self.tagger.tag()
-        marg = [{y: self.tagger.marginal(y, i) for y in self.labels} for i in range(len(features))]
+        tagger = self.tagger
+        tagger.set(pycrfsuite.ItemSequence(features))
+        best = tagger.tag()
+        has_title = "title" in self.labels
+        marg = []
+        for i, y in enumerate(best):
+            if y == "title":
+                marg.append({k: tagger.marginal(k, i) for k in self.labels})
+            else:
+                m = {y: tagger.marginal(y, i)}
+                if has_title:
+                    m["title"] = tagger.marginal("title", i)
+                marg.append(m)
         return best, marg
 
     def label(self, lines: list[Line], options: Any,

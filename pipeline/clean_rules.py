@@ -111,11 +111,13 @@ def word_count(text: str) -> int:
     return sum(1 for w in text.split() if any(ch.isalnum() for ch in w))
 
 
-def cue_kind(text: str, options: RuleOptions) -> Optional[str]:
-    """The boilerplate kind a cue assigns to this line, or None."""
+def cue_kind(text: str, options: RuleOptions, norm: Optional[str] = None,
+             words: Optional[int] = None) -> Optional[str]:
+    """The boilerplate kind a cue assigns to this line, or None (`norm`, `words`: the line's
+    `_norm` and `word_count` when the caller has them)."""
     cues = options.cues
-    norm = _norm(text)
-    words = word_count(text)
+    norm = _norm(text) if norm is None else norm
+    words = word_count(text) if words is None else words
     if norm in cues.exact:
         return cues.exact[norm]
     found = None

@@ -291,6 +291,7 @@ def _train_cleaner_parser(sub) -> None:
     p.add_argument("--data", default="../shared/data", help="the shared data directory")
     p.add_argument("--out", default="models/cleaner")
     p.add_argument("--no-cv", action="store_true", help="train only, no cross-validation")
+    p.add_argument("--jobs", type=int, default=1, help="cross-validation folds trained in parallel")
     p.set_defaults(func=cmd_train_cleaner)
 
 
@@ -299,7 +300,10 @@ def cmd_train_cleaner(args: argparse.Namespace) -> int:
 
     from .train_cleaner import train_cleaner
 
-    train_cleaner(Path(args.data), Path(args.out), cv=not args.no_cv)
+    train_cleaner(Path(args.data), Path(args.out), cv=not args.no_cv, jobs=args.jobs)
+    return 0
+
+
 def _train_stanza_parser(sub) -> None:
     from .train_stanza import STEPS
 

@@ -36,7 +36,7 @@ OPTIONAL_END = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "option", "op
 ATTR_WORDS = ("class", "id", "role", "itemprop")
 SPLIT_RE = re.compile(r"[\s_\-]+")
 WS_RE = re.compile(r"[\s\u00a0]+")
-TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*?(/?)>")
+TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*>")
 RAW_TEXT = ("script", "style", "textarea", "xmp")
 MAX_DEPTH = 512
 MAX_TAGS = 200_000
@@ -62,7 +62,8 @@ def check_complexity(html: str, max_depth: int = MAX_DEPTH, max_tags: int = MAX_
         tags += 1
         if tags > max_tags:
             raise HTMLTooComplex(f"more than {max_tags} tags")
-        closing, name, self_closing = m.group(1), m.group(2).lower(), m.group(3)
+        closing, name = m.group(1), m.group(2).lower()
+        self_closing = html[m.end() - 2] == "/"
         if closing:
             # close the nearest open element of that name (looking back a bounded distance)
             for k in range(len(stack) - 1, max(-1, len(stack) - 64), -1):
@@ -103,7 +104,11 @@ def parse_blocks(html: str, max_depth: int = MAX_DEPTH,
     from selectolax.lexbor import LexborHTMLParser
 
     check_complexity(html, max_depth, max_tags)
-    tree = LexborHTMLParser(html)
+    return tree_blocks(LexborHTMLParser(html), max_depth)
+
+
+def tree_blocks(tree: Any, max_depth: int = MAX_DEPTH) -> tuple[list[dict[str, Any]], str]:
+    """`parse_blocks` on a parsed selectolax tree."""
     title_node = tree.css_first("title")
     page_title = WS_RE.sub(" ", title_node.text()).strip() if title_node is not None else ""
     root = tree.root
@@ -172,13 +177,10 @@ def parse_blocks(html: str, max_depth: int = MAX_DEPTH,
             if tag == "a":
                 in_link += 1
             stack.append((node, False))
-            children = []
-            child = node.child
+            child = node.last_child  # pushed last to first: popped in document order
             while child is not None:
-                children.append(child)
-                child = child.next
-            for child in reversed(children):
                 stack.append((child, True))
+                child = child.prev
         else:
             if tag in BLOCK_TAGS:
                 flush()
@@ -190,15 +192,54 @@ def parse_blocks(html: str, max_depth: int = MAX_DEPTH,
     return blocks, page_title
 
 
-def html_metadata(html: str) -> dict[str, Any]:
+# what trafilatura's metadata extractor reads besides the head: head elements the HTML5 parser
+# moved into the body, JSON-LD, <time>, microdata, the headline, and elements whose class/rel
+# names an author or a date
+META_HEAD_SELECTOR = "meta, link, title"
+META_BODY_SELECTOR = ('script[type="application/ld+json"], time, [itemprop], h1, '
+                      '[rel="author"], [class*="author"], [class*="byline"], [class*="date"], '
+                      '[class*="time"], [class*="meta"], [class*="publish"]')
+META_BODY_MAX = 200  # body elements carried at most
+
+
+def metadata_source(tree: Any) -> str:
+    """A small HTML document holding what the metadata extractor needs from a parsed page
+    (selectolax tree): the `<head>` (with the head elements the parser moved into the body)
+    and the body's JSON-LD, `<time>`, microdata, `<h1>` and author/date elements, instead of
+    the whole page (the extractor then parses kilobytes, not the page)."""
+    head = [tree.head.html[len("<head>"):-len("</head>")]] if tree.head is not None and tree.head.html else []
+    parts: list[str] = []
+    if tree.body is not None:
+        head.extend(node.html or "" for node in tree.body.css(META_HEAD_SELECTOR))
+        seen: set[int] = set()
+        for node in tree.body.css(META_BODY_SELECTOR):
+            if len(parts) >= META_BODY_MAX:
+                break
+            # an element inside one already carried is carried with it
+            parent, inside = node.parent, False
+            while parent is not None:
+                if parent.mem_id in seen:
+                    inside = True
+                    break
+                parent = parent.parent
+            if not inside:
+                seen.add(node.mem_id)
+                parts.append(node.html or "")
+    return f"<html><head>{''.join(head)}</head><body>{''.join(parts)}</body></html>"
+
+
+def html_metadata(html: Any) -> dict[str, Any]:
     """Title, publication date (ISO), author and site name from the page head: `<meta>` tags
     (Open Graph, Dublin Core, `article:published_time`, ...), JSON-LD and `<time>` elements, by
-    trafilatura's metadata extractor (dates through htmldate). Missing values are left out."""
+    trafilatura's metadata extractor (dates through htmldate). `html`: the page, or its parsed
+    selectolax tree (then only `metadata_source` is handed on). Missing values are left out."""
     try:
         from trafilatura.metadata import extract_metadata
     except ImportError:  # optional dependency
         return {}
     try:
+        if not isinstance(html, str):
+            html = metadata_source(html)
         found = extract_metadata(html)
     except Exception:  # a page trafilatura cannot read still gets its lines
         return {}
@@ -216,12 +257,16 @@ def html_to_lines(html: str, max_depth: int = MAX_DEPTH, max_tags: int = MAX_TAG
                   metadata: bool = True) -> tuple[str, list[dict[str, Any]]]:
     """Block lines joined by newlines, and one hints dict per line (see the module doc).
     Raises `HTMLTooComplex` for pages beyond the limits."""
-    blocks, page_title = parse_blocks(html, max_depth, max_tags)
-    lines = [b["text"] for b in blocks]
-    hints = [{k: v for k, v in b.items() if k != "text"} for b in blocks]
+    from selectolax.lexbor import LexborHTMLParser
+
+    check_complexity(html, max_depth, max_tags)
+    tree = LexborHTMLParser(html)  # one parse serves the lines and the head metadata
+    blocks, page_title = tree_blocks(tree, max_depth)
+    lines = [b.pop("text") for b in blocks]
+    hints = blocks
     if hints:
         hints[0]["page_title"] = page_title
         hints[0]["visible_chars"] = sum(len(t) for t in lines)
         if metadata:
-            hints[0]["page_meta"] = html_metadata(html)
+            hints[0]["page_meta"] = html_metadata(tree)
     return "\n".join(lines), hints

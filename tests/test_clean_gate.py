@@ -43,5 +43,5 @@ def test_site_held_out_scores_meet_the_floors():
     options = CleanOptions.from_config(load_config(), use_model=False)
     pages = load_pages(Path(SHARED_DATA))
     with tempfile.TemporaryDirectory() as tmp:
-        results = cross_validate(pages, options, Path(tmp), baselines=False)
+        results = cross_validate(pages, options, Path(tmp), baselines=False, jobs=2)
     _check({fmt: fs.as_dict() for fmt, fs in results["warta"].items()}, "cross-validation")

@@ -92,6 +92,26 @@ def test_json_ld_alone_gives_the_date():
     assert meta["date"] == "2021-03-05" and meta["author"] == "Dewi Lestari"
 
 
+def test_metadata_from_the_shared_parse_matches_the_whole_page():
+    """`html_to_lines` hands the metadata extractor a small document cut from its own parse:
+    head tags the parser moved into the body (here after a stray `<div>` in the head), JSON-LD
+    at the end of the body and `<time>` are still read: all the whole page gives, and here the
+    author and site name, which the whole page loses to the misplaced head."""
+    page = ("<html><head><title>Harga Cabai Naik - Kabar Pasar</title><div>iklan</div>"
+            "<meta property='og:site_name' content='Kabar Pasar'>"
+            "<meta name='author' content='Dewi Lestari'></head><body>" + BODY
+            + "<p>Diterbitkan <time datetime='2021-03-05T08:00:00+07:00'>5 Maret 2021</time></p>"
+            "<script type='application/ld+json'>{\"@context\": \"https://schema.org\", \"@type\": "
+            "\"NewsArticle\", \"headline\": \"Harga Cabai Naik\", \"datePublished\": "
+            "\"2021-03-05T08:00:00+07:00\"}</script></body></html>")
+    _, hints = html_to_lines(page)
+    meta = hints[0]["page_meta"]
+    whole = html_metadata(page)
+    assert all(meta.get(k) == v for k, v in whole.items()) and whole["date"] == "2021-03-05"
+    assert meta["date"] == "2021-03-05" and meta["author"] == "Dewi Lestari"
+    assert meta["site_name"] == "Kabar Pasar"
+
+
 def test_empty_article_from_long_visible_text_is_flagged(opts):
     menu = "".join(f"<li><a href='/k{i}'>Kanal Berita {i} Terkini</a></li>" for i in range(120))
     raw, hints = html_to_lines(f"<html><body><nav><ul>{menu}</ul></nav></body></html>")
