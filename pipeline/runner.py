@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import logging
 import multiprocessing as mp
+import os
 import signal
 import sys
 import threading
+import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -242,7 +244,7 @@ def map_chunks(annotator: Annotator, chunk_iter: Iterable[list], n_process: int 
         return
     global _WORKER
     _WORKER = annotator
-    pool = ProcessPoolExecutor(n_process, mp_context=mp.get_context("fork"))
+    pool = ProcessPoolExecutor(n_process, mp_context=mp.get_context("fork"), initializer=_exit_with_parent)
     pending: deque = deque()  # at most two chunks per worker in flight: input is read as needed
     try:
         for chunk in chunk_iter:
@@ -258,6 +260,18 @@ def map_chunks(annotator: Annotator, chunk_iter: Iterable[list], n_process: int 
             proc.terminate()
         pool.shutdown(wait=True, cancel_futures=True)
         _WORKER = None
+
+
+def _exit_with_parent() -> None:
+    """In a worker: end when the main process is gone (kill -9), instead of idling forever."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="warta-parent-watch").start()
 
 
 class WorkerDied(RuntimeError):

@@ -505,14 +505,23 @@ def _two_worker_run_under_way(tmp_path, n: int, batch_size: int, **popen):
 
 def test_a_killed_multi_worker_run_can_resume_at_once(tmp_path):
     """Orphaned workers of a kill -9'ed run (still busy with their chunk) do not hold the lock."""
+    import time
+
+    import psutil
+
     n = 200
     _, out, proc = _two_worker_run_under_way(tmp_path, n, batch_size=8)
+    workers = psutil.Process(proc.pid).children()
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     with wio.JsonlWriter(out, resume=True) as again:  # raises OutputLockedError if a worker kept it
         written = len(again.done)
     assert 8 <= written < n, "the run must be killed halfway"
     assert [d["id"] for d in read_jsonl(out)] == [f"d{i:03d}" for i in range(written)]
+    deadline = time.time() + 30  # the orphaned workers end by themselves
+    while time.time() < deadline and any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers):
+        time.sleep(0.2)
+    assert workers and not any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers)
 
 
 def test_a_worker_killed_mid_run_aborts_the_run_and_resume_completes_it(tmp_path):
