@@ -62,14 +62,17 @@ def local_cluster(workers: Optional[int] = None, dashboard: Optional[str] = ":87
 
     Dask's nanny sets MALLOC_TRIM_THRESHOLD_=65536 in workers to return memory to the system
     sooner; with spaCy's many small allocations that costs about 8% CPU in system time (measured
-    with `warta annotate`: 2.0 vs 0.75 s sys for 200 articles), and a Warta worker's memory stays
-    flat anyway (bench/soak.py), so Warta's own clusters leave glibc's default."""
+    with `warta annotate`: 2.0 vs 0.75 s sys for 200 articles), so Warta's own clusters leave
+    glibc's default. They also switch off the workers' statistical profiler (a thread sampling
+    every task's stack every 10 ms, for the dashboard's profile page), which costs CPU on
+    Python-heavy tasks like these (`bench/soak.py` prints words per worker CPU-second)."""
     import dask
     from distributed import LocalCluster
 
     environ = {k: v for k, v in dask.config.get("distributed.nanny.pre-spawn-environ", {}).items()
                if k != "MALLOC_TRIM_THRESHOLD_"}
-    with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": environ,
+                          "distributed.worker.profile.enabled": False}):
         return LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
                             processes=True, dashboard_address=dashboard,
                             silence_logs=logging.ERROR, **kwargs)
