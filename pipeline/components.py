@@ -116,9 +116,7 @@ class EntityComponent:
         self.merge = merge
 
     def __call__(self, doc: Doc) -> Doc:
-        from .ner import find_entities
-
-        from .ner import is_candidate
+        from .ner import find_entities, is_candidate
 
         found = find_entities(doc, sentence_offsets(doc), self.rules, self.model_labels, self.merge)
         ents, quotes, candidates = [], [], []
@@ -181,7 +179,7 @@ def make_stemmer(nlp: Language, name: str, exceptions_path: Optional[str], prote
 # ----------------------------------------------------------------------------- relations
 @Language.factory(
     "warta_relations",
-    assigns=["doc._.relations"],
+    assigns=["doc._.relations", "doc.ents"],
     requires=["doc.ents", "token.is_sent_start"],
     default_config={"patterns_path": None},
 )
