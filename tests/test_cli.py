@@ -152,3 +152,26 @@ def test_wheel_installed_outside_the_checkout_annotates_a_seed(tmp_path):
     where = subprocess.run([str(py), "-c", "import pipeline; print(pipeline.__file__)"], cwd=work,
                            capture_output=True, text=True).stdout
     assert str(venv) in where
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz"])
+def test_two_workers_write_the_same_bytes_as_one(tmp_path, annotator, suffix):
+    """Workers hand back finished JSON lines; the output (and its error file) must be the same
+    bytes as a one-process run, in input order."""
+    from pipeline.batch import annotate_files
+    from pipeline.io import errors_path
+
+    src = tmp_path / "in.jsonl"
+    lines = [json.dumps({"id": p.stem, "text": p.read_text(encoding="utf-8")}, ensure_ascii=False)
+             for p in sorted(SEEDS.glob("*.txt"))]
+    lines.insert(2, '{"id": "broken", "text": ')  # a bad line: an error record, the run goes on
+    src.write_text("\n".join(lines * 3) + "\n", encoding="utf-8")
+    outs = {}
+    for workers in (1, 2):
+        out = tmp_path / f"w{workers}{suffix}"
+        summary = annotate_files([src], out, annotator, workers=workers, progress=False, warn=lambda m: None)
+        assert summary.documents == 15 and summary.errors == 3 and summary.words > 1000
+        data = gzip.decompress(out.read_bytes()) if suffix.endswith(".gz") else out.read_bytes()
+        outs[workers] = (data, errors_path(out).read_bytes())
+    assert outs[1] == outs[2] and outs[1][1].count(b"\n") == 3
+    assert [json.loads(x)["id"] for x in outs[1][0].splitlines()] == [p.stem for p in sorted(SEEDS.glob("*.txt"))] * 3
