@@ -240,84 +240,85 @@ def step_charlm(direction: str):
     return run
 
 
+def _train(module: str, name: str, work: Path, out: Path, seed: int, args: list, lang: bool = True) -> None:
+    """One Stanza trainer in training mode: the shared arguments around `args`, `<out>/<name>.pt`,
+    its log in `<work>/logs/<name>.log`."""
+    head = ["--mode", "train", *(["--lang", "id"] if lang else []), "--shorthand", SHORTHAND]
+    _run(module, [*head, *args, "--save_dir", out, "--save_name", f"{name}.pt", "--seed", seed],
+         work / "logs" / f"{name}.log")
+
+
+def _eval_interval(settings: dict, steps: int) -> int:
+    return max(5, min(settings["eval_interval"], steps // 2))
+
+
 def step_tokenize(data: Path, work: Path, out: Path, scale: float, seed: int) -> dict:
     s = SETTINGS["tokenize"]
     steps = _scaled(s["steps"], scale, 10)
-    _run("stanza.models.tokenizer", [
-        "--mode", "train", "--lang", "id", "--shorthand", SHORTHAND,
+    _train("stanza.models.tokenizer", "tokenize", work, out, seed, [
         "--txt_file", work / "csui-train.txt", "--label_file", work / "csui-train.toklabels",
         "--dev_txt_file", work / "gsd-dev.txt", "--dev_label_file", work / "gsd-dev.toklabels",
         "--dev_conll_gold", work / "gsd-dev.conllu", "--conll_file", work / "tokenize-dev.pred.conllu",
         "--mwt_json_file", work / "gsd-dev-mwt.json", "--steps", steps, "--batch_size", s["batch_size"],
-        "--eval_steps", max(10, steps // 10), "--max_seqlen", 300, "--use_mwt",
-        "--save_dir", out, "--save_name", "tokenize.pt", "--seed", seed], work / "logs" / "tokenize.log")
+        "--eval_steps", max(10, steps // 10), "--max_seqlen", 300, "--use_mwt"])
     return {"steps": steps}
 
 
 def step_mwt(data: Path, work: Path, out: Path, scale: float, seed: int) -> dict:
     epochs = _scaled(SETTINGS["mwt"]["num_epoch"], scale)
-    _run("stanza.models.mwt_expander", [
-        "--mode", "train", "--lang", "id", "--shorthand", SHORTHAND,
+    _train("stanza.models.mwt_expander", "mwt", work, out, seed, [
         "--train_file", work / "csui-train.conllu", "--eval_file", work / "gsd-dev.conllu",
         "--output_file", work / "mwt-dev.pred.conllu", "--gold_file", work / "gsd-dev.conllu",
-        "--num_epoch", epochs, "--save_dir", out, "--save_name", "mwt.pt", "--seed", seed], work / "logs" / "mwt.log")
+        "--num_epoch", epochs])
     return {"num_epoch": epochs}
 
 
 def step_pos(data: Path, work: Path, out: Path, scale: float, seed: int) -> dict:
     s = SETTINGS["pos"]
     steps = _scaled(s["max_steps"], scale, 10)
-    _run("stanza.models.tagger", [
-        "--mode", "train", "--lang", "id", "--shorthand", SHORTHAND,
+    _train("stanza.models.tagger", "pos", work, out, seed, [
         "--train_file", work / "syntax-train.conllu", "--eval_file", work / "gsd-dev.conllu",
         "--output_file", work / "pos-dev.pred.conllu", "--share_hid", "--batch_size", s["batch_size"],
-        "--max_steps", steps, "--eval_interval", max(5, min(s["eval_interval"], steps // 2)),
+        "--max_steps", steps, "--eval_interval", _eval_interval(s, steps),
         "--hidden_dim", s["hidden_dim"] if scale >= 0.1 else 32,
         "--char_hidden_dim", s["char_hidden_dim"] if scale >= 0.1 else 32,
-        *_pretrain_args(out), *_charlm_args(out),
-        "--save_dir", out, "--save_name", "pos.pt", "--seed", seed], work / "logs" / "pos.log")
+        *_pretrain_args(out), *_charlm_args(out)])
     return {"max_steps": steps}
 
 
 def step_lemma(data: Path, work: Path, out: Path, scale: float, seed: int) -> dict:
     epochs = _scaled(SETTINGS["lemma"]["num_epoch"], scale)
-    _run("stanza.models.lemmatizer", [
-        "--mode", "train", "--shorthand", SHORTHAND,
+    _train("stanza.models.lemmatizer", "lemma", work, out, seed, [
         "--train_file", work / "csui-train.conllu", "--eval_file", work / "gsd-dev.conllu",
         "--output_file", work / "lemma-dev.pred.conllu", "--num_epoch", epochs,
         *(["--dict_only"] if SETTINGS["lemma"]["dict_only"] else []),
-        *(["--hidden_dim", 32, "--max_dec_len", 20] if scale < 0.1 else []), *_charlm_args(out),
-        "--save_dir", out, "--save_name", "lemma.pt", "--seed", seed], work / "logs" / "lemma.log")
+        *(["--hidden_dim", 32, "--max_dec_len", 20] if scale < 0.1 else []), *_charlm_args(out)], lang=False)
     return {"num_epoch": epochs}
 
 
 def step_depparse(data: Path, work: Path, out: Path, scale: float, seed: int) -> dict:
     s = SETTINGS["depparse"]
     steps = _scaled(s["max_steps"], scale, 10)
-    _run("stanza.models.parser", [
-        "--mode", "train", "--lang", "id", "--shorthand", SHORTHAND,
+    _train("stanza.models.parser", "depparse", work, out, seed, [
         "--train_file", work / "syntax-train.conllu", "--eval_file", work / "gsd-dev.conllu",
         "--output_file", work / "depparse-dev.pred.conllu", "--batch_size", s["batch_size"],
-        "--max_steps", steps, "--eval_interval", max(5, min(s["eval_interval"], steps // 2)),
+        "--max_steps", steps, "--eval_interval", _eval_interval(s, steps),
         "--hidden_dim", s["hidden_dim"] if scale >= 0.1 else 32,
         "--deep_biaff_hidden_dim", s["deep_biaff_hidden_dim"] if scale >= 0.1 else 32,
         "--char_hidden_dim", s["char_hidden_dim"] if scale >= 0.1 else 32,
-        *_pretrain_args(out), *_charlm_args(out), "--no_xpos",
-        "--save_dir", out, "--save_name", "depparse.pt", "--seed", seed], work / "logs" / "depparse.log")
+        *_pretrain_args(out), *_charlm_args(out), "--no_xpos"])
     return {"max_steps": steps}
 
 
 def step_ner(data: Path, work: Path, out: Path, scale: float, seed: int) -> dict:
     s = SETTINGS["ner"]
     steps = _scaled(s["max_steps"], scale, 10)
-    _run("stanza.models.ner_tagger", [
-        "--mode", "train", "--shorthand", SHORTHAND,
+    _train("stanza.models.ner_tagger", "ner", work, out, seed, [
         "--train_file", work / "ner-train.json", "--eval_file", work / "ner-dev.json",
-        "--max_steps", steps, "--eval_interval", max(5, min(s["eval_interval"], steps // 2)),
+        "--max_steps", steps, "--eval_interval", _eval_interval(s, steps),
         "--batch_size", s["batch_size"], "--hidden_dim", s["hidden_dim"] if scale >= 0.1 else 32,
         *(["--char_hidden_dim", 16, "--word_emb_dim", 16] if scale < 0.1 else []),
-        *_pretrain_args(out), *_charlm_args(out),
-        "--save_dir", out, "--save_name", "ner.pt", "--seed", seed], work / "logs" / "ner.log")
+        *_pretrain_args(out), *_charlm_args(out)], lang=False)
     return {"max_steps": steps}
 
 
