@@ -3,6 +3,7 @@
 Usage:
     python bench/soak.py --data ../shared/data --docs 100000 --workers 1 2      # the full soak (hours)
     python bench/soak.py --data ../shared/data --docs 2000 --workers 1 2 --baseline
+    python bench/soak.py --data ../shared/data --docs 2000 --workers 2 --baseline --ceiling 2
 
 Builds DOCS documents from the CLICK-ID news dump (its 22k articles repeated, each copy with fresh
 ids), then for each worker count starts a LocalCluster (one thread per worker process), runs
@@ -107,33 +108,44 @@ def run_dask(inp: Path, workers: int, sample: float, config: dict, trace: Option
             "outdir": str(outdir)}
 
 
-def run_single(inp: Path, sample: float, no_model: bool) -> dict:
-    """`warta annotate` in one process (the baseline), its memory sampled the same way."""
+def run_single(inp: Path, sample: float, no_model: bool, copies: int = 1) -> dict:
+    """`warta annotate` in one process (the baseline), its memory sampled the same way. With
+    `copies` N > 1: N independent processes at once, each on its own 1/N of the input (no engine,
+    nothing shared): the most any engine can get from N cores of this machine."""
     import psutil
 
-    out = Path(tempfile.mkdtemp(prefix="soak-1p-")) / "out.jsonl"
-    cmd = [sys.executable, "-m", "pipeline.cli", "annotate", str(inp), "-o", str(out), "-q"]
+    lines = inp.read_bytes().splitlines(keepends=True) if copies > 1 else []
+    tmp = Path(tempfile.mkdtemp(prefix=f"soak-{copies}p-"))
+    jobs = []
+    for k in range(copies):
+        part = inp
+        if copies > 1:
+            part = tmp / f"in-{k}.jsonl"
+            part.write_bytes(b"".join(lines[k::copies]))
+        jobs.append((part, tmp / f"out-{k}.jsonl"))
     cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd + (["--no-model"] if no_model else []), cwd=ROOT)
-    ps, rss = psutil.Process(proc.pid), []
-    while proc.poll() is None:
+    procs = [subprocess.Popen([sys.executable, "-m", "pipeline.cli", "annotate", str(i), "-o", str(o), "-q"]
+                              + (["--no-model"] if no_model else []), cwd=ROOT) for i, o in jobs]
+    watched, rss = [psutil.Process(p.pid) for p in procs], []
+    while any(p.poll() is None for p in procs):
         try:
-            rss.append(ps.memory_info().rss / 2**20)
-        except psutil.Error:
-            break
+            rss.append(max(ps.memory_info().rss / 2**20 for ps in watched if ps.is_running()))
+        except (psutil.Error, ValueError):
+            pass
         time.sleep(sample)
     seconds = time.perf_counter() - t0
     cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
     words = docs = 0
-    with open(out, encoding="utf-8") as fh:
-        for line in fh:
-            rec = json.loads(line)
-            docs += 1
-            words += len(rec["tokens"]) or len(rec["text"].split())
+    for _, out in jobs:
+        with open(out, encoding="utf-8") as fh:
+            for line in fh:
+                rec = json.loads(line)
+                docs += 1
+                words += len(rec["tokens"]) or len(rec["text"].split())
     return {"seconds": seconds, "documents": docs, "words": words, "peak": max(rss or [0]), "cpu": cpu,
-            "growth": _third_growth(rss) if rss else 0.0}
+            "growth": _third_growth(rss) if rss else 0.0, "processes": copies}
 
 
 def main() -> None:
@@ -143,6 +155,9 @@ def main() -> None:
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--sample", type=float, default=5.0, help="seconds between memory samples")
     ap.add_argument("--baseline", action="store_true", help="also time single-process `warta annotate`")
+    ap.add_argument("--ceiling", type=int, metavar="N",
+                    help="also run N independent `warta annotate` processes at once, each on 1/N of the "
+                         "input: the scaling this machine allows without any engine")
     ap.add_argument("--no-model", action="store_true")
     ap.add_argument("--json", type=Path, help="write every figure (and the memory series) here")
     ap.add_argument("--trace", type=Path, help="append every memory sample to this JSONL file as it is taken")
@@ -159,6 +174,12 @@ def main() -> None:
         print(f"single process : {b['seconds']:7.1f}s {b['documents'] / b['seconds']:7.1f} docs/s "
               f"{b['words'] / b['seconds']:9,.0f} words/s  peak RSS {b['peak']:.0f} MiB "
               f"(growth {b['growth']:+.0f} MiB); {b['cpu']:.0f} CPU-s, {b['words'] / b['cpu']:,.0f} words/CPU-s")
+    if args.ceiling:
+        c = run_single(inp, args.sample, args.no_model, copies=args.ceiling)
+        figures["ceiling"] = c
+        print(f"{args.ceiling} independent processes: {c['seconds']:7.1f}s {c['documents'] / c['seconds']:7.1f} "
+              f"docs/s {c['words'] / c['seconds']:9,.0f} words/s  peak RSS {c['peak']:.0f} MiB; {c['cpu']:.0f} "
+              f"CPU-s, {c['words'] / c['cpu']:,.0f} words/CPU-s")
     for w in args.workers:
         r = run_dask(inp, w, args.sample, config, args.trace)
         figures["runs"].append(r)
@@ -180,6 +201,14 @@ def main() -> None:
         single = figures["single"]["words"] / figures["single"]["seconds"]
         for w, rate in rates.items():
             print(f"dask {w} worker(s) vs single process: {rate / single:.2f}x")
+        if args.ceiling:
+            c = figures["ceiling"]
+            ceiling = c["words"] / c["seconds"] / single
+            print(f"{args.ceiling} independent processes vs single process: {ceiling:.2f}x (the machine's "
+                  f"ceiling for any engine)")
+            for w, rate in rates.items():
+                if w == args.ceiling:
+                    print(f"dask {w} workers reach {rate / single / ceiling:.0%} of that ceiling")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1))
 

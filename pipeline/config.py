@@ -158,8 +158,8 @@ def _shipped_defaults() -> Config:
 
 
 # settings that change how a run goes, not what it writes
-NOT_IN_DIGEST = {"pipeline.batch_size", "pipeline.time_budget", "pipeline.blas", "input", "evaluate",
-                 "engine", "dask"}
+NOT_IN_DIGEST = {"pipeline.batch_size", "pipeline.time_budget", "pipeline.blas", "pipeline.release_memory",
+                 "input", "evaluate", "engine", "dask"}
 
 
 def config_digest(cfg: Config) -> str:

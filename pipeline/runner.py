@@ -24,6 +24,7 @@ from typing import Any, Iterable, Iterator, Mapping, Optional, Union
 from . import __version__
 from .config import Config, config_digest, load_config
 from .document import RecordContext
+from .heap import release_free_memory
 from .io import EncodedRecord, InputError, InputRecord, ReadOptions, record_from_mapping
 from .nlp import POS_COMPONENTS, ModelError, PipelineError, build_nlp, has_components, model_name
 
@@ -121,9 +122,14 @@ class Annotator:
         """Annotate a batch; a record that fails at any step becomes an InputError, the rest go on.
         The batch runs in a spaCy memory zone: the strings and lexemes its documents added to the
         vocabulary are freed afterwards, so memory stays flat over millions of documents (the
-        results are plain dicts; no `Doc` outlives the zone)."""
-        with self.nlp.memory_zone():
-            return self._annotate_records(records)
+        results are plain dicts; no `Doc` outlives the zone). With `pipeline.release_memory`
+        the memory freed by the batch then goes back to the system (`pipeline.heap`)."""
+        try:
+            with self.nlp.memory_zone():
+                return self._annotate_records(records)
+        finally:
+            if self.config["pipeline"]["release_memory"]:
+                release_free_memory()
 
     def _annotate_records(self, records: list[InputRecord]) -> list[Result]:
         from .serialize import to_record
