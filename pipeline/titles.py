@@ -119,6 +119,9 @@ def find_titles(doc: Doc, grammar: TitleGrammar, name_starts: dict[int, str],
         if i > 0 and doc[i - 1].lower_ in grammar.reject_after:
             i = end
             continue
+        if i > 0 and doc[i - 1].is_title and doc[i - 1].lower_ in grammar.body_words:
+            i = end  # `Kepala Sekretariat Presiden`, `Kantor Presiden`: the office word names the body
+            continue
         out.append((i, end, rule))
         i = end
     return out
@@ -210,12 +213,15 @@ def _title_at(doc: Doc, i: int, grammar: TitleGrammar, name_starts: dict[int, st
             k += 1
             in_portfolio = True
             continue
-        if portfolio and t.lower_ in grammar.connectors and k + 1 < len(doc) \
-                and (in_portfolio or t.lower_ == "bidang") \
-                and _portfolio_word(doc, k + 1, grammar, name_starts, known_word):
-            k += 2
-            in_portfolio = True
-            continue
+        if portfolio and t.lower_ in grammar.connectors and (in_portfolio or t.lower_ == "bidang"):
+            # `Politik, Hukum dan Keamanan` and, with a serial comma, `Politik, Hukum, dan Keamanan`
+            m = k + 1
+            while m < len(doc) and m <= k + 2 and doc[m].lower_ in grammar.connectors and doc[m].lower_ != t.lower_:
+                m += 1
+            if m < len(doc) and _portfolio_word(doc, m, grammar, name_starts, known_word):
+                k = m + 1
+                in_portfolio = True
+                continue
         break
     while k > i + 1 and (doc[k - 1].lower_ in grammar.connectors or doc[k - 1].is_space or doc[k - 1].text == "("):
         k -= 1
@@ -294,6 +300,8 @@ def _unit_before_org(doc: Doc, k: int, grammar: TitleGrammar, name_starts: dict[
         if acronym and m > k + 1 and name_starts.get(m) != "ORG" and doc[m - 1].is_title \
                 and not known_word(doc[m - 1].text) and doc[m - 1].lower_ not in grammar.body_words:
             acronym = False
+        if acronym and all(doc[x].is_upper and doc[x].is_alpha for x in range(k + 1, m)):
+            return None  # `Aliansi BEM SI`: a body word and its acronyms are one organization's name
         org_next = t.lower_ in grammar.body_words or name_starts.get(m) == "ORG" or acronym
         if org_next and (m > k + 1 or t.lower_ in grammar.body_words or doc[k].lower_ in grammar.units_before_name):
             return m  # another organization follows: `Fraksi PDIP`, `Departemen Asia Kedua Kementerian ...`
