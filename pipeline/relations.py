@@ -182,6 +182,29 @@ def _quote_at(sdoc: Doc, entities: list[dict], token_i: int, edge: str) -> Optio
     return None
 
 
+def _sides(sdoc: Doc, owner: list[Optional[int]], entry: PatternEntry, start: int,
+           end: int) -> tuple[int, int, int, int]:
+    """For a pattern `X ... cue ... Y` whose head and tail may have the same labels (meetings,
+    attacks) and whose match begins and ends in an entity: the head is taken before the first
+    word outside the entities and the tail after the last one (`Emir Kuwait dalam panggilan
+    telepon kepada Raja Salman`: the head is Kuwait, not the person Salman whom the head role
+    prefers). A passive pattern that picks its head last (`AS diserang oleh Houthi`) reads the
+    other way. Returns the token ranges (head_start, head_end, tail_start, tail_end)."""
+    whole = (start, end, start, end)
+    if not set(entry.head.get("label", [])) & set(entry.tail.get("label", [])) \
+            or owner[start] is None or owner[end - 1] is None:
+        return whole
+    words = [i for i in range(start, end) if owner[i] is None and sdoc[i].is_alpha]
+    if not words:
+        return whole
+    head_pick, tail_pick = entry.head.get("pick", "first"), entry.tail.get("pick", "first")
+    if head_pick != "last" and tail_pick == "last":
+        return start, words[0], words[-1] + 1, end
+    if head_pick == "last" and tail_pick != "last":
+        return words[-1] + 1, end, start, words[0]
+    return whole
+
+
 def _pick(sdoc: Doc, entities: list[dict], owner: list[Optional[int]], start: int, end: int,
           role: dict) -> list[int]:
     """The entities of the match that fill a role (one, or all of a list with `pick: all`)."""
@@ -337,9 +360,11 @@ def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
             label = "ORG" if entry.head["resolve"] == "sole_org_in_sentence" else "PER"
             sole = _sole_person(entities, sentences, sdoc[start].idx, label)
             heads = [] if sole is None else [sole]
+            tails = _pick(sdoc, entities, owner, start, end, entry.tail)
         else:
-            heads = _pick(sdoc, entities, owner, start, end, entry.head)
-        tails = _pick(sdoc, entities, owner, start, end, entry.tail)
+            head_start, head_end, tail_start, tail_end = _sides(sdoc, owner, entry, start, end)
+            heads = _pick(sdoc, entities, owner, head_start, head_end, entry.head)
+            tails = _pick(sdoc, entities, owner, tail_start, tail_end, entry.tail)
         if entry.coordinate:
             tails = tails + [c for t in tails for c in _coordinated(sdoc, owner, entities, t) if c not in tails]
         hits += [(entry, start, end, h, t) for h in heads for t in tails]

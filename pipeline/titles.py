@@ -300,7 +300,7 @@ def _unit_before_org(doc: Doc, k: int, grammar: TitleGrammar, name_starts: dict[
         if acronym and m > k + 1 and name_starts.get(m) != "ORG" and doc[m - 1].is_title \
                 and not known_word(doc[m - 1].text) and doc[m - 1].lower_ not in grammar.body_words:
             acronym = False
-        if acronym and all(doc[x].is_upper and doc[x].is_alpha for x in range(k + 1, m)):
+        if acronym and m > k + 1 and all(doc[x].is_upper and doc[x].is_alpha for x in range(k + 1, m)):
             return None  # `Aliansi BEM SI`: a body word and its acronyms are one organization's name
         org_next = t.lower_ in grammar.body_words or name_starts.get(m) == "ORG" or acronym
         if org_next and (m > k + 1 or t.lower_ in grammar.body_words or doc[k].lower_ in grammar.units_before_name):
