@@ -267,6 +267,41 @@ def _coordinated(sdoc: Doc, owner: list[Optional[int]], entities: list[dict], k:
     return out
 
 
+ALIAS_LINKS = {"alias", "atau"}
+ALIAS_AFTER = {"sapaan", "panggilan"}  # `Bamsoet, sapaan (akrab) Bambang Soesatyo`
+
+
+def _alias_first(sdoc: Doc, owner: list[Optional[int]], entities: list[dict], k: int) -> int:
+    """The name written first when person k is another name of it (relations-dev decision 9:
+    `Joko Widodo (Jokowi)`, `Bambang Soesatyo alias Bamsoet`, `Bamsoet, sapaan Bambang Soesatyo`:
+    the relations of the phrase go on the first name)."""
+    for _ in range(3):
+        if entities[k]["label"] != "PER":
+            return k
+        span = sdoc.char_span(entities[k]["start"], entities[k]["end"], alignment_mode="expand")
+        if span is None:
+            return k
+        b = span.start - 1
+
+        def person_ending_at(i: int) -> Optional[int]:
+            j = owner[i] if 0 <= i < len(sdoc) else None
+            return j if j is not None and j != k and entities[j]["label"] == "PER" else None
+
+        j = None
+        if b >= 0 and sdoc[b].text == "(" and span.end < len(sdoc) and sdoc[span.end].text == ")":
+            j = person_ending_at(b - 1)
+        elif b >= 0 and sdoc[b].lower_ in ALIAS_LINKS:
+            j = person_ending_at(b - 1)
+        else:
+            a = b - 1 if b >= 0 and sdoc[b].lower_ == "akrab" else b
+            if a >= 1 and sdoc[a].lower_ in ALIAS_AFTER and sdoc[a - 1].text == ",":
+                j = person_ending_at(a - 2)
+        if j is None:
+            return k
+        k = j
+    return k
+
+
 def _entity_before(sdoc: Doc, owner: list[Optional[int]], entities: list[dict], k: int, labels: set[str]) -> bool:
     """Is the token right before entity k inside an entity with one of `labels`?"""
     span = sdoc.char_span(entities[k]["start"], entities[k]["end"], alignment_mode="expand")
@@ -367,6 +402,8 @@ def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
             tails = _pick(sdoc, entities, owner, tail_start, tail_end, entry.tail)
         if entry.coordinate:
             tails = tails + [c for t in tails for c in _coordinated(sdoc, owner, entities, t) if c not in tails]
+        heads = list(dict.fromkeys(_alias_first(sdoc, owner, entities, h) for h in heads))
+        tails = list(dict.fromkeys(_alias_first(sdoc, owner, entities, t) for t in tails))
         hits += [(entry, start, end, h, t) for h in heads for t in tails]
     dep_matches = matchers.dep_matcher(sdoc) if sdoc.has_annotation("DEP") else []
     for match_id, token_ids in dep_matches:
