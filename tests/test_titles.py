@@ -152,3 +152,27 @@ def test_ranks_and_name_initials_are_no_office(rules_only, text, titles):
 def test_abstract_nouns_missing_from_the_dictionary_are_portfolios(rules_only):
     assert spans(rules_only, "Menteri Ketenagakerjaan Hanif Dhakiri hadir.", "TITLE") == ["Menteri Ketenagakerjaan"]
     assert spans(rules_only, "Menko Kemaritiman Luhut Binsar Pandjaitan hadir.", "TITLE") == ["Menko Kemaritiman"]
+
+
+@pytest.mark.parametrize("text,titles", [
+    # a serial comma inside a portfolio (`Politik, Hukum, dan Keamanan`)
+    ("Presiden didampingi Menteri Koordinator Bidang Politik, Hukum, dan Keamanan Wiranto.",
+     ["Presiden", "Menteri Koordinator Bidang Politik, Hukum, dan Keamanan"]),
+    # offices whose second word would otherwise start a body or a name
+    ("\"Dilaksanakan secara terbuka,\" tutur Koordinator Pusat Aliansi BEM SI, Muhammad Nurdiansyah.",
+     ["Koordinator Pusat"]),
+    ("Gaji Hakim Agung Mahkamah Agung naik tahun ini.", ["Hakim Agung"]),
+    ("Dirjen Pajak Robert Pakpahan menjelaskan hal itu.", ["Dirjen Pajak"]),
+    # an office word right after a body word names the body, not a person's office
+    ("Hal itu disampaikan Kepala Sekretariat Presiden, Heru Budi Hartono.", ["Kepala"]),
+])
+def test_titles_of_the_second_pass(rules_only, text, titles):
+    assert spans(rules_only, text, "TITLE") == titles
+
+
+def test_a_body_word_with_acronyms_is_one_organization(rules_only):
+    text = "\"Dilaksanakan secara terbuka,\" tutur Koordinator Pusat Aliansi BEM SI, Muhammad Nurdiansyah."
+    assert "Aliansi BEM SI" in spans(rules_only, text, "ORG")
+    assert "Aliansi BEM SI" not in spans(rules_only, text, "PER")
+    # an acronym right after a unit word is still the organization the unit belongs to
+    assert spans(rules_only, "Rapat dihadiri Ketua Fraksi PKS Jazuli Juwaini.", "TITLE") == ["Ketua Fraksi"]
