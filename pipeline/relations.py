@@ -205,6 +205,34 @@ def _sides(sdoc: Doc, owner: list[Optional[int]], entry: PatternEntry, start: in
     return whole
 
 
+UNNAMED_OFFICIAL_WORDS = {"pejabat", "perwakilan", "delegasi", "utusan", "wakil", "pihak"}
+
+
+def _party_ok(sdoc: Doc, owner: list[Optional[int]], entities: list[dict], k: int, role: dict,
+              start: int, end: int) -> bool:
+    """A body or country is a party where the role prefers a person only when it stands for an
+    unnamed official (relations-dev decision 21: `Emir Kuwait dalam panggilan telepon ...`,
+    `menerima pimpinan KPK`): a title or `pejabat`/`perwakilan` right before it and no name after
+    it. Otherwise a person in the match is meant and the body is no party (`Partai Golkar menerima
+    kekalahan pasangan X`)."""
+    if entities[k]["label"] == "PER" or "PER" not in role.get("prefer", []):
+        return True
+    if not any(owner[i] is not None and entities[owner[i]]["label"] == "PER" for i in range(start, end)):
+        return True
+    span = sdoc.char_span(entities[k]["start"], entities[k]["end"], alignment_mode="expand")
+    if span is None or span.start == 0:
+        return False
+    before = owner[span.start - 1]
+    official = (before is not None and entities[before]["label"] == "TITLE") \
+        or sdoc[span.start - 1].lower_ in UNNAMED_OFFICIAL_WORDS
+    j = span.end + (1 if span.end < len(sdoc) and sdoc[span.end].text == "," else 0)
+    for _ in range(3):  # a rank or honorific before the name (`panglima militer Jordan, Jenderal Khalid`)
+        if j < len(sdoc) and owner[j] is None and sdoc[j].is_title:
+            j += 1
+    named_after = j < len(sdoc) and owner[j] is not None and entities[owner[j]]["label"] == "PER"
+    return official and not named_after
+
+
 def _pick(sdoc: Doc, entities: list[dict], owner: list[Optional[int]], start: int, end: int,
           role: dict) -> list[int]:
     """The entities of the match that fill a role (one, or all of a list with `pick: all`)."""
@@ -400,6 +428,9 @@ def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
             head_start, head_end, tail_start, tail_end = _sides(sdoc, owner, entry, start, end)
             heads = _pick(sdoc, entities, owner, head_start, head_end, entry.head)
             tails = _pick(sdoc, entities, owner, tail_start, tail_end, entry.tail)
+            if (head_start, head_end) != (start, end):
+                heads = [h for h in heads if _party_ok(sdoc, owner, entities, h, entry.head, start, end)]
+                tails = [t for t in tails if _party_ok(sdoc, owner, entities, t, entry.tail, start, end)]
         if entry.coordinate:
             tails = tails + [c for t in tails for c in _coordinated(sdoc, owner, entities, t) if c not in tails]
         heads = list(dict.fromkeys(_alias_first(sdoc, owner, entities, h) for h in heads))

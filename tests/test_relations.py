@@ -532,6 +532,18 @@ def test_no_meeting_with_the_wrong_subject(rules_only, text, names):
     assert not [r for r in rels if r[0] == "bertemu" and "Netanyahu" not in r[1:3]], rels
 
 
+@pytest.mark.parametrize("text,names,orgs", [
+    # a body is a party only for an unnamed official; here the person in the match is meant
+    ("Partai Golkar menerima kekalahan pasangan Irianto MS Syaifuddin dalam pemilu itu.", ["Irianto MS Syaifuddin"],
+     ["Partai Golkar"]),
+    ("Gates, yang juga melakukan pembicaraan dengan panglima militer Jordan, Jenderal Khalid al-Sarayreh, tiba di "
+     "Kairo.", ["Gates", "Khalid al-Sarayreh"], ["Jordan"]),
+])
+def test_a_body_is_no_party_when_a_person_is_meant(rules_only, text, names, orgs):
+    _, rels = annotate(rules_only, text, names, orgs=orgs)
+    assert not [r for r in rels if r[0] == "bertemu" and set(r[1:3]) & set(orgs)], rels
+
+
 def test_attack_claimed_by_the_attacker_itself(rules_only):
     text = "Houthi mengatakan mereka menyerang kilang minyak Saudi Aramco menggunakan drone."
     _, rels = annotate(rules_only, text, [], orgs=["Houthi", "Saudi Aramco"])
