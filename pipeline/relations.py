@@ -61,6 +61,8 @@ class PatternEntry:
     coordinate: bool = False
     not_blockers: frozenset[str] = frozenset()  # `tak berawak` is no negation
     not_person_words: frozenset[str] = frozenset()  # a "person" with `Kantor`, `Dinas` in it is a body
+    reject_before_comma_entity: frozenset[str] = frozenset()  # `kata juru bicara Guterres, Stephane Dujarric`
+    reject_before_comma_when_first: frozenset[str] = frozenset()  # ... only if the match begins with one of these
 
 
 def _expand(value: Any, sets: dict[str, list[str]]) -> Any:
@@ -108,6 +110,15 @@ def _skip_spaces(pattern: list[dict]) -> list[dict]:
     return out
 
 
+def _comma_rule(value: Any) -> tuple[frozenset[str], frozenset[str]]:
+    """`reject_before_comma_entity`: a list of labels, or {labels: [...], when_first: [words]}."""
+    if not value:
+        return frozenset(), frozenset()
+    if isinstance(value, dict):
+        return frozenset(value.get("labels", [])), frozenset(w.lower() for w in value.get("when_first", []))
+    return frozenset(value), frozenset()
+
+
 @lru_cache(maxsize=4)
 def load_patterns(path: str) -> tuple[PatternEntry, ...]:
     data = expand_refs(yaml.safe_load(Path(path).read_text(encoding="utf-8")))  # lexicon word lists
@@ -129,7 +140,7 @@ def load_patterns(path: str) -> tuple[PatternEntry, ...]:
                                     frozenset(raw.get("reject_after_entity", [])),
                                     frozenset(w.lower() for w in raw.get("reject_before", [])),
                                     int(raw.get("blocker_window", BLOCKER_WINDOW)), bool(raw.get("coordinate", False)),
-                                    not_blockers, not_person))
+                                    not_blockers, not_person, *_comma_rule(_expand(raw.get("reject_before_comma_entity"), sets))))
     return tuple(entries)
 
 
@@ -419,6 +430,10 @@ def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
         if end < len(sdoc) and (sdoc[end].lower_ in entry.reject_after
                                 or sdoc[end].ent_type_ in entry.reject_after_entity):
             continue
+        if entry.reject_before_comma_entity and end + 1 < len(sdoc) and sdoc[end].text == "," \
+                and sdoc[end + 1].ent_type_ in entry.reject_before_comma_entity \
+                and (not entry.reject_before_comma_when_first or sdoc[start].lower_ in entry.reject_before_comma_when_first):
+            continue  # the name after the comma is the one meant: `juru bicara Guterres, Stephane Dujarric`
         if entry.head.get("resolve") in ("sole_person_in_sentence", "sole_org_in_sentence"):
             label = "ORG" if entry.head["resolve"] == "sole_org_in_sentence" else "PER"
             sole = _sole_person(entities, sentences, sdoc[start].idx, label)
