@@ -204,7 +204,10 @@ def split_body_before_name(text: str, spans: list[Found]) -> list[Found]:
             continue
         first_alone = re.search(rf"\b{re.escape(first)}\b(?!\s+{re.escape(second)}\b)", text)
         second_alone = re.search(rf"(?<!\b{re.escape(first)} )\b{re.escape(second)}\b", text)
-        if first_alone and second_alone:
+        # or the first word is used as a place or body elsewhere: after a preposition (`ke Zanzibar`,
+        # `antara Indonesia dan Zanzibar`) and never followed by the rest of the name there
+        place_use = re.search(rf"\b(?:ke|di|dari|antara|dan)\s+{re.escape(first)}\b(?!\s+{re.escape(second)}\b)", text)
+        if first_alone and (second_alone or place_use):
             cut = f.start + words[1].start()
             out.append(Found(f.start, f.start + words[0].end(), "ORG", f.source, "body_before_name"))
             out.append(Found(cut, f.end, "PER", f.source, f.rule))
