@@ -176,3 +176,12 @@ def test_a_body_word_with_acronyms_is_one_organization(rules_only):
     assert "Aliansi BEM SI" not in spans(rules_only, text, "PER")
     # an acronym right after a unit word is still the organization the unit belongs to
     assert spans(rules_only, "Rapat dihadiri Ketua Fraksi PKS Jazuli Juwaini.", "TITLE") == ["Ketua Fraksi"]
+
+
+def test_a_place_before_the_name_is_split_off_when_the_text_uses_it_as_a_place(rules_only):
+    text = ("Rini Soemarno melakukan kunjungan ke Zanzibar pekan ini. Di sana ia bertemu dengan Presiden Zanzibar "
+            "Ali Muhammad Shein.")
+    assert "Ali Muhammad Shein" in spans(rules_only, text, "PER")
+    assert "Zanzibar Ali Muhammad Shein" not in spans(rules_only, text, "PER")
+    # without such a use the run stays one person (`Presiden Joko Widodo`: no `ke Joko`)
+    assert "Joko Widodo" in spans(rules_only, "Presiden Joko Widodo menerima tamu.", "PER")
