@@ -202,17 +202,22 @@ def _sides(sdoc: Doc, owner: list[Optional[int]], entry: PatternEntry, start: in
     prefers). A passive pattern that picks its head last (`AS diserang oleh Houthi`) reads the
     other way. Returns the token ranges (head_start, head_end, tail_start, tail_end)."""
     whole = (start, end, start, end)
-    if not set(entry.head.get("label", [])) & set(entry.tail.get("label", [])) \
-            or owner[start] is None or owner[end - 1] is None:
+    if not set(entry.head.get("label", [])) & set(entry.tail.get("label", [])) or owner[end - 1] is None:
         return whole
     words = [i for i in range(start, end) if owner[i] is None and sdoc[i].is_alpha]
     if not words:
         return whole
+    # a match that begins with its cue (`pertemuan X dengan Y`, `pembicaraan ... antara X dan Y`): the
+    # first party stands between the cue and the last word, the second after it
+    first_end = words[0] if owner[start] is not None else words[-1]
+    if first_end == words[-1] and owner[start] is None and not any(
+            owner[i] is not None for i in range(start, words[-1])):
+        return whole
     head_pick, tail_pick = entry.head.get("pick", "first"), entry.tail.get("pick", "first")
     if head_pick != "last" and tail_pick == "last":
-        return start, words[0], words[-1] + 1, end
+        return start, first_end, words[-1] + 1, end
     if head_pick == "last" and tail_pick != "last":
-        return words[-1] + 1, end, start, words[0]
+        return words[-1] + 1, end, start, first_end
     return whole
 
 

@@ -578,3 +578,18 @@ def test_apposition_with_the_body_and_the_party(rules_only):
     text = "Melchias Mekeng, Ketua Fraksi Partai Golkar di DPR, menolak usulan itu."
     _, rels = annotate(rules_only, text, ["Melchias Mekeng"], orgs=["Partai Golkar", "DPR"])
     assert ("afiliasi", "Melchias Mekeng", "DPR") not in facts(rels), rels
+
+
+def test_talking_with_and_a_meeting_with_a_delegation(rules_only):
+    text = "Jokowi langsung bicara dengan Menteri Sekretaris Negara Pratikno yang ada di sampingnya."
+    _, rels = annotate(rules_only, text, ["Jokowi", "Pratikno"])
+    assert ("bertemu", "Jokowi", "Pratikno") in facts(rels), rels
+    text = "Ia menjelaskan pertemuan Presiden Joko Widodo (Jokowi) dengan delegasi AIIB di Istana Bogor."
+    _, rels = annotate(rules_only, text, ["Joko Widodo", "Jokowi"], orgs=["AIIB"])
+    assert {r[1:3] for r in rels if r[0] == "bertemu"} == {("Joko Widodo", "AIIB")}, rels
+
+
+def test_an_office_chosen_for_someone_is_not_yet_held(rules_only):
+    text = "Sebanyak 56 anggota Komisi Hukum DPR sepakat memilih Firli sebagai Ketua KPK periode 2019-2023."
+    _, rels = annotate(rules_only, text, ["Firli"], orgs=["KPK", "DPR"])
+    assert not [r for r in rels if r[1] == "Firli"], rels
