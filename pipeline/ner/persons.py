@@ -130,8 +130,10 @@ def persons_after_titles(doc: Doc, spans: list[Found], rules: EntityRules) -> li
         if out[j].label != "TITLE":
             continue
         words = doc_text(doc)[f.start:f.end].split()
-        if len(words) >= 2 and all(w[:1].isupper() and not rules.known_word(w) for w in words) \
-                and not any(w in rules.place_names for w in words):
+        names = [w for w in words if w.lower() not in NAME_PARTICLES and w.split("-")[0].lower() not in NAME_PARTICLES]
+        if len(words) >= 2 and names and words[0] in names \
+                and all(w[:1].isupper() and not rules.known_word(w) for w in names) \
+                and not any(w in rules.place_names for w in words):  # `Raja Salman bin Abdulaziz al-Saud` (LOC)
             out[k] = Found(f.start, f.end, "PER", f.source, "after_title")
     return out
 
