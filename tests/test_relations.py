@@ -593,3 +593,9 @@ def test_an_office_chosen_for_someone_is_not_yet_held(rules_only):
     text = "Sebanyak 56 anggota Komisi Hukum DPR sepakat memilih Firli sebagai Ketua KPK periode 2019-2023."
     _, rels = annotate(rules_only, text, ["Firli"], orgs=["KPK", "DPR"])
     assert not [r for r in rels if r[1] == "Firli"], rels
+
+
+def test_office_held_alongside_another(rules_only):
+    text = "Dengan penunjukan itu, Hanif merangkap jabatan sebagai Menteri Ketenagakerjaan sekaligus sebagai plt Menpora."
+    _, rels = annotate(rules_only, text, ["Hanif"])
+    assert ("jabatan", "Hanif", "Menteri Ketenagakerjaan") in facts(rels), rels

@@ -185,3 +185,8 @@ def test_a_place_before_the_name_is_split_off_when_the_text_uses_it_as_a_place(r
     assert "Zanzibar Ali Muhammad Shein" not in spans(rules_only, text, "PER")
     # without such a use the run stays one person (`Presiden Joko Widodo`: no `ke Joko`)
     assert "Joko Widodo" in spans(rules_only, "Presiden Joko Widodo menerima tamu.", "PER")
+
+
+def test_a_name_with_particles_after_a_title_is_a_person(annotator):
+    doc = annotator("Raja Salman bin Abdulaziz al-Saud dari Arab Saudi menerima telepon dari sejumlah pemimpin Arab.")
+    assert "Salman bin Abdulaziz al-Saud" in [e["text"] for e in doc["entities"] if e["label"] == "PER"]
