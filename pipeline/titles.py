@@ -50,6 +50,8 @@ class TitleGrammar:
     modifiers: dict = field(default_factory=dict)
     units: dict = field(default_factory=dict)
     numbered_units: set = field(default_factory=set)
+    named_units: set = field(default_factory=set)
+    bill_words: set = field(default_factory=set)
     body_words: set = field(default_factory=set)
     portfolio_words: set = field(default_factory=set)
     portfolio_suffixes: tuple = ()
@@ -85,6 +87,7 @@ def _load(path: str) -> TitleGrammar:
         abbreviations=_phrases(data.get("abbreviations", [])),
         abbreviated_portfolio=low("takes_abbreviated_portfolio"), modifiers=_phrases(data.get("modifiers", [])),
         units=_phrases(data.get("units", [])), numbered_units=low("numbered_units"), body_words=low("body_words"),
+        named_units=low("named_units"), bill_words=low("bill_words"),
         portfolio_words=low("portfolio_words"), portfolio_suffixes=tuple(data.get("portfolio_suffixes", [])),
         connectors=low("portfolio_connectors"), reject_after=low("reject_after"),
         name_part_heads=low("name_part_heads"), units_before_name=low("units_before_name"),
@@ -176,6 +179,10 @@ def _title_at(doc: Doc, i: int, grammar: TitleGrammar, name_starts: dict[int, st
         if not abbreviated and (n := _match(doc, k, grammar.modifiers)):
             k += n  # `Ketua Umum`; not after an abbreviation: `Kapolri Jenderal Sutarman` is a rank
             continue
+        if t.lower_ in grammar.named_units and t.text[:1].isupper():
+            k = _named_unit_end(doc, k, grammar, known_word)  # `Ketua Pansus Pemindahan Ibu Kota`, `Ketua Panja RUU KPK`
+            in_portfolio = False
+            continue
         if n := _match(doc, k, grammar.units):
             k += n
             in_portfolio = False
@@ -226,6 +233,21 @@ def _title_at(doc: Doc, i: int, grammar: TitleGrammar, name_starts: dict[int, st
     while k > i + 1 and (doc[k - 1].lower_ in grammar.connectors or doc[k - 1].is_space or doc[k - 1].text == "("):
         k -= 1
     return k, rule
+
+
+def _named_unit_end(doc: Doc, k: int, grammar: TitleGrammar, known_word: Callable[[str], bool]) -> int:
+    """End of a committee named by its subject (`Pansus Pemindahan Ibu Kota`, `Panja RUU KPK`):
+    capitalised dictionary words and a bill with its object; a name-like word ends it."""
+    m = k + 1
+    while m < len(doc) and m <= k + 6:
+        t = doc[m]
+        if t.lower_ in grammar.bill_words and m + 1 < len(doc) and doc[m + 1].text[:1].isupper():
+            return m + 2  # `RUU KPK`, `UU Pemilu`: the bill and its object end the subject
+        if t.is_title and t.is_alpha and known_word(t.text) and not _match(doc, m, grammar.heads):
+            m += 1
+            continue
+        break
+    return m
 
 
 def _ordinal_length(doc: Doc, k: int, ordinal: re.Pattern) -> int:

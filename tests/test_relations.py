@@ -495,6 +495,8 @@ def test_statement_inside_misdecoded_quotes(rules_only):
     ("\"Besaran penghasilan Presiden tidak mengalami perubahan sejak tahun 2001,\" beber Bey Mahmudi.", "Bey Mahmudi"),
     ("\"Kami tidak akan mundur,\" tandas Hasto Kristiyanto kepada wartawan.", "Hasto Kristiyanto"),
     ("\"Sepuluh hektare gratis?\" tanya Joko Widodo kepada para tokoh.", "Joko Widodo"),
+    ("\"Menteri Pompeo berusaha menghindari kewajiban AS,\" kecam Zarif dilansir media Iran.", "Zarif"),
+    ("\"Ini saya baru hari ketiga berbicara,\" demikian Jusuf Kalla.", "Jusuf Kalla"),
 ])
 def test_more_attribution_verbs(rules_only, text, speaker):
     _, rels = annotate(rules_only, text, [speaker])

@@ -190,3 +190,18 @@ def test_a_place_before_the_name_is_split_off_when_the_text_uses_it_as_a_place(r
 def test_a_name_with_particles_after_a_title_is_a_person(annotator):
     doc = annotator("Raja Salman bin Abdulaziz al-Saud dari Arab Saudi menerima telepon dari sejumlah pemimpin Arab.")
     assert "Salman bin Abdulaziz al-Saud" in [e["text"] for e in doc["entities"] if e["label"] == "PER"]
+
+
+@pytest.mark.parametrize("text,titles", [
+    # a committee named by its subject is a unit of the office
+    ("Terpisah Ketua Pansus Pemindahan Ibu Kota, Zainudin Amali menargetkan hasil kerja rampung.",
+     ["Ketua Pansus Pemindahan Ibu Kota"]),
+    ("Ketua Panja RUU KPK Totok Daryanto membantah.", ["Ketua Panja RUU KPK"]),
+    # portfolios with `Pemerintah Daerah`, `Ilmu Pengetahuan`, `Perubahan Iklim`
+    ("Usulan Menteri Perumahan dan Pemerintah Daerah Zuraida Kamaruddin belum dibahas.",
+     ["Menteri Perumahan dan Pemerintah Daerah"]),
+    ("Hal itu dikatakan Menteri Energi, Ilmu Pengetahuan, Teknologi, Lingkungan, dan Perubahan Iklim Yeo Bee Yin.",
+     ["Menteri Energi, Ilmu Pengetahuan, Teknologi, Lingkungan, dan Perubahan Iklim"]),
+])
+def test_committees_and_long_portfolios(rules_only, text, titles):
+    assert spans(rules_only, text, "TITLE") == titles
