@@ -63,6 +63,7 @@ class PatternEntry:
     not_person_words: frozenset[str] = frozenset()  # a "person" with `Kantor`, `Dinas` in it is a body
     reject_before_comma_entity: frozenset[str] = frozenset()  # `kata juru bicara Guterres, Stephane Dujarric`
     reject_before_comma_when_first: frozenset[str] = frozenset()  # ... only if the match begins with one of these
+    envoy_words: frozenset[str] = frozenset()  # `menerima utusan Presiden Xi Jinping`: the envoy came, not Xi
 
 
 def _expand(value: Any, sets: dict[str, list[str]]) -> Any:
@@ -124,6 +125,7 @@ def load_patterns(path: str) -> tuple[PatternEntry, ...]:
     data = expand_refs(yaml.safe_load(Path(path).read_text(encoding="utf-8")))  # lexicon word lists
     not_blockers = frozenset(w.lower() for w in data.get("not_blockers", []))
     not_person = frozenset(w.lower() for w in data.get("not_person_words", []))
+    envoys = frozenset(w.lower() for w in data.get("envoy_words", []))
     sets = dict(data.get("verb_sets", {}))
     for key in ("negation_and_plans", "honorifics", "name_prefixes", "person_words", "accusations"):
         sets[key] = data.get(key, [])
@@ -140,7 +142,8 @@ def load_patterns(path: str) -> tuple[PatternEntry, ...]:
                                     frozenset(raw.get("reject_after_entity", [])),
                                     frozenset(w.lower() for w in raw.get("reject_before", [])),
                                     int(raw.get("blocker_window", BLOCKER_WINDOW)), bool(raw.get("coordinate", False)),
-                                    not_blockers, not_person, *_comma_rule(_expand(raw.get("reject_before_comma_entity"), sets))))
+                                    not_blockers, not_person, *_comma_rule(_expand(raw.get("reject_before_comma_entity"), sets)),
+                                    envoys))
     return tuple(entries)
 
 
@@ -467,6 +470,8 @@ def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
     for entry, start, end, head, tail in hits:
         if head is None or tail is None or head == tail:
             continue
+        if entry.envoy_words and entities[tail]["label"] == "PER" and _envoy_between(sdoc, entities, head, tail, entry):
+            continue  # `Jokowi menerima utusan Presiden Xi Jinping`: Xi was not there
         if entities[head]["label"] == "PER" and entry.not_person_words \
                 and any(w.lower() in entry.not_person_words for w in entities[head]["text"].split()):
             continue  # `Kantor Kemenag` tagged PER is no person
@@ -481,6 +486,17 @@ def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
             continue
         for t in tails:
             yield RelationMatch(entry.label, head, t, entry.name, ev_start, ev_end)
+
+
+def _envoy_between(sdoc: Doc, entities: list[dict], head: int, tail: int, entry: PatternEntry) -> bool:
+    """An envoy word (`utusan`, `delegasi`) outside the entities between a meeting's head and a
+    person tail: the person sent the envoy and is no party (relations-dev decision 21 makes a named
+    body or country the party for its unnamed envoys, not a person)."""
+    if entry.label != "bertemu":
+        return False
+    a, b = sorted((entities[head]["end"], entities[tail]["start"]))
+    span = sdoc.char_span(a, b, alignment_mode="expand")
+    return span is not None and any(t.lower_ in entry.envoy_words and not t.ent_type_ for t in span)
 
 
 def symmetric_labels(path: str) -> frozenset[str]:

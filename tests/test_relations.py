@@ -601,3 +601,12 @@ def test_office_held_alongside_another(rules_only):
     text = "Dengan penunjukan itu, Hanif merangkap jabatan sebagai Menteri Ketenagakerjaan sekaligus sebagai plt Menpora."
     _, rels = annotate(rules_only, text, ["Hanif"])
     assert ("jabatan", "Hanif", "Menteri Ketenagakerjaan") in facts(rels), rels
+
+
+def test_an_envoy_is_received_not_the_person_who_sent_him(rules_only):
+    text = "Presiden Joko Widodo menerima utusan Presiden Tiongkok Xi Jinping di Istana Bogor."
+    _, rels = annotate(rules_only, text, ["Joko Widodo", "Xi Jinping"])
+    assert not [r for r in rels if r[0] == "bertemu"], rels
+    # the envoys of a country or body make it the party (relations-dev decision 21)
+    _, rels = annotate(rules_only, "Presiden Joko Widodo menerima delegasi Jepang di Istana Bogor.", ["Joko Widodo"])
+    assert ("bertemu", "Joko Widodo", "Jepang") in facts(rels), rels
