@@ -205,3 +205,12 @@ def test_a_name_with_particles_after_a_title_is_a_person(annotator):
 ])
 def test_committees_and_long_portfolios(rules_only, text, titles):
     assert spans(rules_only, text, "TITLE") == titles
+
+
+def test_an_internal_unit_before_a_listed_organization_stays_in_the_title(annotator):
+    doc = annotator("Kepala Biro Penerangan Masyarakat Divisi Humas Polri Brigadir Jenderal Rikwanto membantah isu itu.")
+    ents = [(e["label"], e["text"]) for e in doc["entities"]]
+    assert ("TITLE", "Kepala Biro Penerangan Masyarakat Divisi Humas") in ents and ("ORG", "Polri") in ents, ents
+    # a body right after the head is still the organization (`Ketua Komisi Pemberantasan Korupsi`)
+    doc = annotator("Ketua Komisi Pemberantasan Korupsi Agus Rahardjo hadir.")
+    assert ("TITLE", "Ketua") in [(e["label"], e["text"]) for e in doc["entities"]]
