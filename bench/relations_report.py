@@ -176,7 +176,8 @@ def load_handlabeled(data: Path, path: Path = HANDLABELED) -> list[dict]:
                 ents += [{"id": f"h{n}", "start": at, "end": at + len(head), "text": head},
                          {"id": f"t{n}", "start": at, "end": at, "text": tail}]
                 rels.append({"head": f"h{n}", "tail": f"t{n}", "label": label})
-            out.append({"id": art["id"], "text": text, "meta": {"publisher": "handlabeled"},
+            out.append({"id": art["id"], "text": text,
+                        "meta": {"publisher": "handlabeled", "batch": str(art.get("batch", ""))},
                         "entities": ents, "relations": rels,
                         "sentences": [{"start": 0, "end": len(text)}]})
     return out
@@ -198,6 +199,16 @@ def table(name: str, sc: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
+def first_look(extra: list[dict], batch: str) -> int:
+    """Score one batch of hand-labeled articles on its own (no errors printed): the first-look figure."""
+    arts = [g for g in extra if g["meta"]["batch"] == batch]
+    if not arts:
+        print(f"relations_report: no hand-labeled articles in batch {batch!r}", file=sys.stderr)
+        return 2
+    print(table(f"## first look: hand-labeled batch {batch} ({len(arts)} articles)", score(arts, annotate_dev(arts))))
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=os.environ.get("WARTA_DATA", "../shared/data"))
@@ -208,6 +219,8 @@ def main(argv=None) -> int:
                     help="part for --errors/--patterns (extra: the hand-labeled tuning articles)")
     ap.add_argument("--patterns", action="store_true", help="per-pattern report")
     ap.add_argument("--json", help="write scores and the pattern report as JSON")
+    ap.add_argument("--batch", help="first look: annotate and score only the hand-labeled articles of this "
+                                    "batch (their `batch:` in handlabeled.yaml), before reading their errors")
     a = ap.parse_args(argv)
     path = Path(a.data) / "relations-dev" / "relations-dev.jsonl"
     if not path.exists():
@@ -215,6 +228,8 @@ def main(argv=None) -> int:
         return 2
     gold = [json.loads(ln) for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
     extra = load_handlabeled(Path(a.data))
+    if a.batch:
+        return first_look(extra, a.batch)
     if a.pred:
         pred = {d["id"]: d for d in map(json.loads, Path(a.pred).read_text(encoding="utf-8").splitlines()) if d}
     else:

@@ -61,6 +61,9 @@ class PatternEntry:
     coordinate: bool = False
     not_blockers: frozenset[str] = frozenset()  # `tak berawak` is no negation
     not_person_words: frozenset[str] = frozenset()  # a "person" with `Kantor`, `Dinas` in it is a body
+    reject_before_comma_entity: frozenset[str] = frozenset()  # `kata juru bicara Guterres, Stephane Dujarric`
+    reject_before_comma_when_first: frozenset[str] = frozenset()  # ... only if the match begins with one of these
+    envoy_words: frozenset[str] = frozenset()  # `menerima utusan Presiden Xi Jinping`: the envoy came, not Xi
 
 
 def _expand(value: Any, sets: dict[str, list[str]]) -> Any:
@@ -108,11 +111,21 @@ def _skip_spaces(pattern: list[dict]) -> list[dict]:
     return out
 
 
+def _comma_rule(value: Any) -> tuple[frozenset[str], frozenset[str]]:
+    """`reject_before_comma_entity`: a list of labels, or {labels: [...], when_first: [words]}."""
+    if not value:
+        return frozenset(), frozenset()
+    if isinstance(value, dict):
+        return frozenset(value.get("labels", [])), frozenset(w.lower() for w in value.get("when_first", []))
+    return frozenset(value), frozenset()
+
+
 @lru_cache(maxsize=4)
 def load_patterns(path: str) -> tuple[PatternEntry, ...]:
     data = expand_refs(yaml.safe_load(Path(path).read_text(encoding="utf-8")))  # lexicon word lists
     not_blockers = frozenset(w.lower() for w in data.get("not_blockers", []))
     not_person = frozenset(w.lower() for w in data.get("not_person_words", []))
+    envoys = frozenset(w.lower() for w in data.get("envoy_words", []))
     sets = dict(data.get("verb_sets", {}))
     for key in ("negation_and_plans", "honorifics", "name_prefixes", "person_words", "accusations"):
         sets[key] = data.get(key, [])
@@ -129,7 +142,8 @@ def load_patterns(path: str) -> tuple[PatternEntry, ...]:
                                     frozenset(raw.get("reject_after_entity", [])),
                                     frozenset(w.lower() for w in raw.get("reject_before", [])),
                                     int(raw.get("blocker_window", BLOCKER_WINDOW)), bool(raw.get("coordinate", False)),
-                                    not_blockers, not_person))
+                                    not_blockers, not_person, *_comma_rule(_expand(raw.get("reject_before_comma_entity"), sets)),
+                                    envoys))
     return tuple(entries)
 
 
@@ -180,6 +194,62 @@ def _quote_at(sdoc: Doc, entities: list[dict], token_i: int, edge: str) -> Optio
         if edge == "start" and ent["start"] <= tok.idx < ent["end"] and tok.idx <= ent["start"] + 1:
             return k
     return None
+
+
+def _sides(sdoc: Doc, owner: list[Optional[int]], entry: PatternEntry, start: int,
+           end: int) -> tuple[int, int, int, int]:
+    """For a pattern `X ... cue ... Y` whose head and tail may have the same labels (meetings,
+    attacks) and whose match begins and ends in an entity: the head is taken before the first
+    word outside the entities and the tail after the last one (`Emir Kuwait dalam panggilan
+    telepon kepada Raja Salman`: the head is Kuwait, not the person Salman whom the head role
+    prefers). A passive pattern that picks its head last (`AS diserang oleh Houthi`) reads the
+    other way. Returns the token ranges (head_start, head_end, tail_start, tail_end)."""
+    whole = (start, end, start, end)
+    if not set(entry.head.get("label", [])) & set(entry.tail.get("label", [])) or owner[end - 1] is None:
+        return whole
+    words = [i for i in range(start, end) if owner[i] is None and sdoc[i].is_alpha]
+    if not words:
+        return whole
+    # a match that begins with its cue (`pertemuan X dengan Y`, `pembicaraan ... antara X dan Y`): the
+    # first party stands between the cue and the last word, the second after it
+    first_end = words[0] if owner[start] is not None else words[-1]
+    if first_end == words[-1] and owner[start] is None and not any(
+            owner[i] is not None for i in range(start, words[-1])):
+        return whole
+    head_pick, tail_pick = entry.head.get("pick", "first"), entry.tail.get("pick", "first")
+    if head_pick != "last" and tail_pick == "last":
+        return start, first_end, words[-1] + 1, end
+    if head_pick == "last" and tail_pick != "last":
+        return words[-1] + 1, end, start, first_end
+    return whole
+
+
+UNNAMED_OFFICIAL_WORDS = {"pejabat", "perwakilan", "delegasi", "utusan", "wakil", "pihak"}
+
+
+def _party_ok(sdoc: Doc, owner: list[Optional[int]], entities: list[dict], k: int, role: dict,
+              start: int, end: int) -> bool:
+    """A body or country is a party where the role prefers a person only when it stands for an
+    unnamed official (relations-dev decision 21: `Emir Kuwait dalam panggilan telepon ...`,
+    `menerima pimpinan KPK`): a title or `pejabat`/`perwakilan` right before it and no name after
+    it. Otherwise a person in the match is meant and the body is no party (`Partai Golkar menerima
+    kekalahan pasangan X`)."""
+    if entities[k]["label"] == "PER" or "PER" not in role.get("prefer", []):
+        return True
+    if not any(owner[i] is not None and entities[owner[i]]["label"] == "PER" for i in range(start, end)):
+        return True
+    span = sdoc.char_span(entities[k]["start"], entities[k]["end"], alignment_mode="expand")
+    if span is None or span.start == 0:
+        return False
+    before = owner[span.start - 1]
+    official = (before is not None and entities[before]["label"] == "TITLE") \
+        or sdoc[span.start - 1].lower_ in UNNAMED_OFFICIAL_WORDS
+    j = span.end + (1 if span.end < len(sdoc) and sdoc[span.end].text == "," else 0)
+    for _ in range(3):  # a rank or honorific before the name (`panglima militer Jordan, Jenderal Khalid`)
+        if j < len(sdoc) and owner[j] is None and sdoc[j].is_title:
+            j += 1
+    named_after = j < len(sdoc) and owner[j] is not None and entities[owner[j]]["label"] == "PER"
+    return official and not named_after
 
 
 def _pick(sdoc: Doc, entities: list[dict], owner: list[Optional[int]], start: int, end: int,
@@ -242,6 +312,41 @@ def _coordinated(sdoc: Doc, owner: list[Optional[int]], entities: list[dict], k:
             j += 1
         i = j
     return out
+
+
+ALIAS_LINKS = {"alias", "atau"}
+ALIAS_AFTER = {"sapaan", "panggilan"}  # `Bamsoet, sapaan (akrab) Bambang Soesatyo`
+
+
+def _alias_first(sdoc: Doc, owner: list[Optional[int]], entities: list[dict], k: int) -> int:
+    """The name written first when person k is another name of it (relations-dev decision 9:
+    `Joko Widodo (Jokowi)`, `Bambang Soesatyo alias Bamsoet`, `Bamsoet, sapaan Bambang Soesatyo`:
+    the relations of the phrase go on the first name)."""
+    for _ in range(3):
+        if entities[k]["label"] != "PER":
+            return k
+        span = sdoc.char_span(entities[k]["start"], entities[k]["end"], alignment_mode="expand")
+        if span is None:
+            return k
+        b = span.start - 1
+
+        def person_ending_at(i: int) -> Optional[int]:
+            j = owner[i] if 0 <= i < len(sdoc) else None
+            return j if j is not None and j != k and entities[j]["label"] == "PER" else None
+
+        j = None
+        if b >= 0 and sdoc[b].text == "(" and span.end < len(sdoc) and sdoc[span.end].text == ")":
+            j = person_ending_at(b - 1)
+        elif b >= 0 and sdoc[b].lower_ in ALIAS_LINKS:
+            j = person_ending_at(b - 1)
+        else:
+            a = b - 1 if b >= 0 and sdoc[b].lower_ == "akrab" else b
+            if a >= 1 and sdoc[a].lower_ in ALIAS_AFTER and sdoc[a - 1].text == ",":
+                j = person_ending_at(a - 2)
+        if j is None:
+            return k
+        k = j
+    return k
 
 
 def _entity_before(sdoc: Doc, owner: list[Optional[int]], entities: list[dict], k: int, labels: set[str]) -> bool:
@@ -333,15 +438,26 @@ def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
         if end < len(sdoc) and (sdoc[end].lower_ in entry.reject_after
                                 or sdoc[end].ent_type_ in entry.reject_after_entity):
             continue
+        if entry.reject_before_comma_entity and end + 1 < len(sdoc) and sdoc[end].text == "," \
+                and sdoc[end + 1].ent_type_ in entry.reject_before_comma_entity \
+                and (not entry.reject_before_comma_when_first or sdoc[start].lower_ in entry.reject_before_comma_when_first):
+            continue  # the name after the comma is the one meant: `juru bicara Guterres, Stephane Dujarric`
         if entry.head.get("resolve") in ("sole_person_in_sentence", "sole_org_in_sentence"):
             label = "ORG" if entry.head["resolve"] == "sole_org_in_sentence" else "PER"
             sole = _sole_person(entities, sentences, sdoc[start].idx, label)
             heads = [] if sole is None else [sole]
+            tails = _pick(sdoc, entities, owner, start, end, entry.tail)
         else:
-            heads = _pick(sdoc, entities, owner, start, end, entry.head)
-        tails = _pick(sdoc, entities, owner, start, end, entry.tail)
+            head_start, head_end, tail_start, tail_end = _sides(sdoc, owner, entry, start, end)
+            heads = _pick(sdoc, entities, owner, head_start, head_end, entry.head)
+            tails = _pick(sdoc, entities, owner, tail_start, tail_end, entry.tail)
+            if (head_start, head_end) != (start, end):
+                heads = [h for h in heads if _party_ok(sdoc, owner, entities, h, entry.head, start, end)]
+                tails = [t for t in tails if _party_ok(sdoc, owner, entities, t, entry.tail, start, end)]
         if entry.coordinate:
             tails = tails + [c for t in tails for c in _coordinated(sdoc, owner, entities, t) if c not in tails]
+        heads = list(dict.fromkeys(_alias_first(sdoc, owner, entities, h) for h in heads))
+        tails = list(dict.fromkeys(_alias_first(sdoc, owner, entities, t) for t in tails))
         hits += [(entry, start, end, h, t) for h in heads for t in tails]
     dep_matches = matchers.dep_matcher(sdoc) if sdoc.has_annotation("DEP") else []
     for match_id, token_ids in dep_matches:
@@ -354,6 +470,8 @@ def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
     for entry, start, end, head, tail in hits:
         if head is None or tail is None or head == tail:
             continue
+        if entry.envoy_words and entities[tail]["label"] == "PER" and _envoy_between(sdoc, entities, head, tail, entry):
+            continue  # `Jokowi menerima utusan Presiden Xi Jinping`: Xi was not there
         if entities[head]["label"] == "PER" and entry.not_person_words \
                 and any(w.lower() in entry.not_person_words for w in entities[head]["text"].split()):
             continue  # `Kantor Kemenag` tagged PER is no person
@@ -368,6 +486,17 @@ def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
             continue
         for t in tails:
             yield RelationMatch(entry.label, head, t, entry.name, ev_start, ev_end)
+
+
+def _envoy_between(sdoc: Doc, entities: list[dict], head: int, tail: int, entry: PatternEntry) -> bool:
+    """An envoy word (`utusan`, `delegasi`) outside the entities between a meeting's head and a
+    person tail: the person sent the envoy and is no party (relations-dev decision 21 makes a named
+    body or country the party for its unnamed envoys, not a person)."""
+    if entry.label != "bertemu":
+        return False
+    a, b = sorted((entities[head]["end"], entities[tail]["start"]))
+    span = sdoc.char_span(a, b, alignment_mode="expand")
+    return span is not None and any(t.lower_ in entry.envoy_words and not t.ent_type_ for t in span)
 
 
 def symmetric_labels(path: str) -> frozenset[str]:

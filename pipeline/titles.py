@@ -50,6 +50,8 @@ class TitleGrammar:
     modifiers: dict = field(default_factory=dict)
     units: dict = field(default_factory=dict)
     numbered_units: set = field(default_factory=set)
+    named_units: set = field(default_factory=set)
+    bill_words: set = field(default_factory=set)
     body_words: set = field(default_factory=set)
     portfolio_words: set = field(default_factory=set)
     portfolio_suffixes: tuple = ()
@@ -85,6 +87,7 @@ def _load(path: str) -> TitleGrammar:
         abbreviations=_phrases(data.get("abbreviations", [])),
         abbreviated_portfolio=low("takes_abbreviated_portfolio"), modifiers=_phrases(data.get("modifiers", [])),
         units=_phrases(data.get("units", [])), numbered_units=low("numbered_units"), body_words=low("body_words"),
+        named_units=low("named_units"), bill_words=low("bill_words"),
         portfolio_words=low("portfolio_words"), portfolio_suffixes=tuple(data.get("portfolio_suffixes", [])),
         connectors=low("portfolio_connectors"), reject_after=low("reject_after"),
         name_part_heads=low("name_part_heads"), units_before_name=low("units_before_name"),
@@ -118,6 +121,9 @@ def find_titles(doc: Doc, grammar: TitleGrammar, name_starts: dict[int, str],
         end, rule = found
         if i > 0 and doc[i - 1].lower_ in grammar.reject_after:
             i = end
+            continue
+        if i > 0 and doc[i - 1].is_title and doc[i - 1].lower_ in grammar.body_words:
+            i = end  # `Kepala Sekretariat Presiden`, `Kantor Presiden`: the office word names the body
             continue
         out.append((i, end, rule))
         i = end
@@ -173,6 +179,10 @@ def _title_at(doc: Doc, i: int, grammar: TitleGrammar, name_starts: dict[int, st
         if not abbreviated and (n := _match(doc, k, grammar.modifiers)):
             k += n  # `Ketua Umum`; not after an abbreviation: `Kapolri Jenderal Sutarman` is a rank
             continue
+        if t.lower_ in grammar.named_units and t.text[:1].isupper():
+            k = _named_unit_end(doc, k, grammar, known_word)  # `Ketua Pansus Pemindahan Ibu Kota`, `Ketua Panja RUU KPK`
+            in_portfolio = False
+            continue
         if n := _match(doc, k, grammar.units):
             k += n
             in_portfolio = False
@@ -210,16 +220,34 @@ def _title_at(doc: Doc, i: int, grammar: TitleGrammar, name_starts: dict[int, st
             k += 1
             in_portfolio = True
             continue
-        if portfolio and t.lower_ in grammar.connectors and k + 1 < len(doc) \
-                and (in_portfolio or t.lower_ == "bidang") \
-                and _portfolio_word(doc, k + 1, grammar, name_starts, known_word):
-            k += 2
-            in_portfolio = True
-            continue
+        if portfolio and t.lower_ in grammar.connectors and (in_portfolio or t.lower_ == "bidang"):
+            # `Politik, Hukum dan Keamanan` and, with a serial comma, `Politik, Hukum, dan Keamanan`
+            m = k + 1
+            while m < len(doc) and m <= k + 2 and doc[m].lower_ in grammar.connectors and doc[m].lower_ != t.lower_:
+                m += 1
+            if m < len(doc) and _portfolio_word(doc, m, grammar, name_starts, known_word):
+                k = m + 1
+                in_portfolio = True
+                continue
         break
     while k > i + 1 and (doc[k - 1].lower_ in grammar.connectors or doc[k - 1].is_space or doc[k - 1].text == "("):
         k -= 1
     return k, rule
+
+
+def _named_unit_end(doc: Doc, k: int, grammar: TitleGrammar, known_word: Callable[[str], bool]) -> int:
+    """End of a committee named by its subject (`Pansus Pemindahan Ibu Kota`, `Panja RUU KPK`):
+    capitalised dictionary words and a bill with its object; a name-like word ends it."""
+    m = k + 1
+    while m < len(doc) and m <= k + 6:
+        t = doc[m]
+        if t.lower_ in grammar.bill_words and m + 1 < len(doc) and doc[m + 1].text[:1].isupper():
+            return m + 2  # `RUU KPK`, `UU Pemilu`: the bill and its object end the subject
+        if t.is_title and t.is_alpha and known_word(t.text) and not _match(doc, m, grammar.heads):
+            m += 1
+            continue
+        break
+    return m
 
 
 def _ordinal_length(doc: Doc, k: int, ordinal: re.Pattern) -> int:
@@ -294,6 +322,8 @@ def _unit_before_org(doc: Doc, k: int, grammar: TitleGrammar, name_starts: dict[
         if acronym and m > k + 1 and name_starts.get(m) != "ORG" and doc[m - 1].is_title \
                 and not known_word(doc[m - 1].text) and doc[m - 1].lower_ not in grammar.body_words:
             acronym = False
+        if acronym and m > k + 1 and all(doc[x].is_upper and doc[x].is_alpha for x in range(k + 1, m)):
+            return None  # `Aliansi BEM SI`: a body word and its acronyms are one organization's name
         org_next = t.lower_ in grammar.body_words or name_starts.get(m) == "ORG" or acronym
         if org_next and (m > k + 1 or t.lower_ in grammar.body_words or doc[k].lower_ in grammar.units_before_name):
             return m  # another organization follows: `Fraksi PDIP`, `Departemen Asia Kedua Kementerian ...`

@@ -489,3 +489,124 @@ def test_statement_inside_misdecoded_quotes(rules_only):
     assert {r[2] for r in rels if r[0] == "pernyataan"} == {
         "Itu adalah serangan yang melanggar hukum internasional.",
         "Soal siapa yang bertanggung jawab, gambarnya tidak sepenuhnya jelas"}, rels
+
+
+@pytest.mark.parametrize("text,speaker", [
+    ("\"Besaran penghasilan Presiden tidak mengalami perubahan sejak tahun 2001,\" beber Bey Mahmudi.", "Bey Mahmudi"),
+    ("\"Kami tidak akan mundur,\" tandas Hasto Kristiyanto kepada wartawan.", "Hasto Kristiyanto"),
+    ("\"Sepuluh hektare gratis?\" tanya Joko Widodo kepada para tokoh.", "Joko Widodo"),
+    ("\"Menteri Pompeo berusaha menghindari kewajiban AS,\" kecam Zarif dilansir media Iran.", "Zarif"),
+    ("\"Ini saya baru hari ketiga berbicara,\" demikian Jusuf Kalla.", "Jusuf Kalla"),
+])
+def test_more_attribution_verbs(rules_only, text, speaker):
+    _, rels = annotate(rules_only, text, [speaker])
+    assert [r[1] for r in rels if r[0] == "pernyataan"] == [speaker], rels
+
+
+@pytest.mark.parametrize("text,pair", [
+    # `menelpon` (a common spelling of menelepon), the partner's title chain and honorific skipped
+    ("Soal ini, Presiden Prancis, Emmanuel Macron, menelpon Putra Mahkota Arab Saudi, Mohammed Bin Salman, pada "
+     "Selasa.", ("Emmanuel Macron", "Mohammed Bin Salman")),
+    ("Presiden Vladimir Putin menerima telepon dari Presiden Turki Recep Tayyip Erdogan.",
+     ("Recep Tayyip Erdogan", "Vladimir Putin")),
+    # the caller is unnamed: the country he acts for is the party (relations-dev decision 21)
+    ("Emir Kuwait dalam panggilan telepon kepada Raja Salman juga mengutuk serangan itu.", ("Kuwait", "Salman")),
+    # a body's unnamed leaders received: the body is the party, the receiver is not its own partner
+    ("Sebelumnya, Jokowi telah menerima pimpinan KPK di Istana Negara.", ("Jokowi", "KPK")),
+])
+def test_phone_calls_and_unnamed_parties(rules_only, text, pair):
+    names = [n for n in ("Emmanuel Macron", "Mohammed Bin Salman", "Vladimir Putin", "Recep Tayyip Erdogan", "Jokowi")
+             if n in text] or ["Salman"]
+    _, rels = annotate(rules_only, text, names, orgs=["KPK"] if "KPK" in text else [])
+    met = {tuple(sorted(r[1:3])) for r in rels if r[0] == "bertemu"}
+    assert met == {tuple(sorted(pair))}, rels
+
+
+@pytest.mark.parametrize("text,names", [
+    # the pronoun is the subject of the meeting, not the country before it
+    ("Netanyahu mengatakan hal itu setelah kembali dari kunjungannya di Rusia, di mana ia bertemu dengan Presiden "
+     "Vladimir Putin.", ["Netanyahu", "Vladimir Putin"]),
+    # `diterima` of money, after a new subject (`uang itu`), is no reception of a person
+    ("Dalam surat dakwaan yang dibacakan JPU KPK, uang itu diterima Romi terkait kasus jual-beli jabatan.", ["Romi"]),
+])
+def test_no_meeting_with_the_wrong_subject(rules_only, text, names):
+    _, rels = annotate(rules_only, text, names, orgs=["KPK"])
+    assert not [r for r in rels if r[0] == "bertemu" and "Netanyahu" not in r[1:3]], rels
+
+
+@pytest.mark.parametrize("text,names,orgs", [
+    # a body is a party only for an unnamed official; here the person in the match is meant
+    ("Partai Golkar menerima kekalahan pasangan Irianto MS Syaifuddin dalam pemilu itu.", ["Irianto MS Syaifuddin"],
+     ["Partai Golkar"]),
+    ("Gates, yang juga melakukan pembicaraan dengan panglima militer Jordan, Jenderal Khalid al-Sarayreh, tiba di "
+     "Kairo.", ["Gates", "Khalid al-Sarayreh"], ["Jordan"]),
+])
+def test_a_body_is_no_party_when_a_person_is_meant(rules_only, text, names, orgs):
+    _, rels = annotate(rules_only, text, names, orgs=orgs)
+    assert not [r for r in rels if r[0] == "bertemu" and set(r[1:3]) & set(orgs)], rels
+
+
+def test_attack_claimed_by_the_attacker_itself(rules_only):
+    text = "Houthi mengatakan mereka menyerang kilang minyak Saudi Aramco menggunakan drone."
+    _, rels = annotate(rules_only, text, [], orgs=["Houthi", "Saudi Aramco"])
+    assert ("menyerang", "Houthi", "Saudi Aramco") in facts(rels), rels
+
+
+@pytest.mark.parametrize("text", [
+    "Raja Abdullah mengutuk serangan teroris terhadap dua fasilitas kilang minyak Aramco.",
+    "Pemerintah Inggris mengecam serangan drone terhadap kilang Aramco.",
+])
+def test_who_condemns_an_attack_is_no_attacker(rules_only, text):
+    _, rels = annotate(rules_only, text, ["Abdullah"], orgs=["Aramco", "Pemerintah Inggris"])
+    assert not [r for r in rels if r[0] == "menyerang"], rels
+
+
+def test_relations_of_an_alias_go_on_the_first_name(rules_only):
+    text = "Bambang Soesatyo alias Bamsoet, politikus Partai Golkar, terpilih sebagai Ketua MPR."
+    _, rels = annotate(rules_only, text, ["Bambang Soesatyo", "Bamsoet"], orgs=["Partai Golkar"])
+    assert ("afiliasi", "Bambang Soesatyo", "Partai Golkar") in facts(rels), rels
+    assert not [r for r in rels if r[1] == "Bamsoet"], rels
+    _, rels = annotate(rules_only, "Presiden Joko Widodo (Jokowi) menerima Prabowo Subianto di Istana.",
+                       ["Joko Widodo", "Jokowi", "Prabowo Subianto"])
+    assert {r[1:3] for r in rels if r[0] == "bertemu"} == {("Joko Widodo", "Prabowo Subianto")}, rels
+
+
+def test_apposition_with_the_body_and_the_party(rules_only):
+    text = "Fadli Zon, Wakil Ketua DPR dari Partai Gerindra, menolak usulan itu."
+    _, rels = annotate(rules_only, text, ["Fadli Zon"], orgs=["DPR", "Partai Gerindra"])
+    assert {("jabatan", "Fadli Zon", "Wakil Ketua"), ("afiliasi", "Fadli Zon", "DPR"),
+            ("afiliasi", "Fadli Zon", "Partai Gerindra")} <= facts(rels), rels
+    # the body a faction sits in gives no afiliasi (relations-dev decision 18)
+    text = "Melchias Mekeng, Ketua Fraksi Partai Golkar di DPR, menolak usulan itu."
+    _, rels = annotate(rules_only, text, ["Melchias Mekeng"], orgs=["Partai Golkar", "DPR"])
+    assert ("afiliasi", "Melchias Mekeng", "DPR") not in facts(rels), rels
+
+
+def test_talking_with_and_a_meeting_with_a_delegation(rules_only):
+    text = "Jokowi langsung bicara dengan Menteri Sekretaris Negara Pratikno yang ada di sampingnya."
+    _, rels = annotate(rules_only, text, ["Jokowi", "Pratikno"])
+    assert ("bertemu", "Jokowi", "Pratikno") in facts(rels), rels
+    text = "Ia menjelaskan pertemuan Presiden Joko Widodo (Jokowi) dengan delegasi AIIB di Istana Bogor."
+    _, rels = annotate(rules_only, text, ["Joko Widodo", "Jokowi"], orgs=["AIIB"])
+    assert {r[1:3] for r in rels if r[0] == "bertemu"} == {("Joko Widodo", "AIIB")}, rels
+
+
+def test_an_office_chosen_for_someone_is_not_yet_held(rules_only):
+    text = "Sebanyak 56 anggota Komisi Hukum DPR sepakat memilih Firli sebagai Ketua KPK periode 2019-2023."
+    _, rels = annotate(rules_only, text, ["Firli"], orgs=["KPK", "DPR"])
+    assert not [r for r in rels if r[1] == "Firli"], rels
+
+
+def test_office_held_alongside_another(rules_only):
+    text = "Dengan penunjukan itu, Hanif merangkap jabatan sebagai Menteri Ketenagakerjaan sekaligus sebagai plt Menpora."
+    _, rels = annotate(rules_only, text, ["Hanif"])
+    assert ("jabatan", "Hanif", "Menteri Ketenagakerjaan") in facts(rels), rels
+
+
+def test_an_envoy_is_received_not_the_person_who_sent_him(rules_only):
+    text = "Presiden Joko Widodo menerima utusan Presiden Tiongkok Xi Jinping di Istana Bogor."
+    _, rels = annotate(rules_only, text, ["Joko Widodo", "Xi Jinping"])
+    assert not [r for r in rels if r[0] == "bertemu"], rels
+    # the envoys of a country or body make it the party (relations-dev decision 21)
+    _, rels = annotate(rules_only, "Presiden Joko Widodo menerima delegasi Jepang di Istana Bogor.", ["Joko Widodo"])
+    assert ("bertemu", "Joko Widodo", "Jepang") in facts(rels), rels

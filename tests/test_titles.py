@@ -152,3 +152,65 @@ def test_ranks_and_name_initials_are_no_office(rules_only, text, titles):
 def test_abstract_nouns_missing_from_the_dictionary_are_portfolios(rules_only):
     assert spans(rules_only, "Menteri Ketenagakerjaan Hanif Dhakiri hadir.", "TITLE") == ["Menteri Ketenagakerjaan"]
     assert spans(rules_only, "Menko Kemaritiman Luhut Binsar Pandjaitan hadir.", "TITLE") == ["Menko Kemaritiman"]
+
+
+@pytest.mark.parametrize("text,titles", [
+    # a serial comma inside a portfolio (`Politik, Hukum, dan Keamanan`)
+    ("Presiden didampingi Menteri Koordinator Bidang Politik, Hukum, dan Keamanan Wiranto.",
+     ["Presiden", "Menteri Koordinator Bidang Politik, Hukum, dan Keamanan"]),
+    # offices whose second word would otherwise start a body or a name
+    ("\"Dilaksanakan secara terbuka,\" tutur Koordinator Pusat Aliansi BEM SI, Muhammad Nurdiansyah.",
+     ["Koordinator Pusat"]),
+    ("Gaji Hakim Agung Mahkamah Agung naik tahun ini.", ["Hakim Agung"]),
+    ("Dirjen Pajak Robert Pakpahan menjelaskan hal itu.", ["Dirjen Pajak"]),
+    # an office word right after a body word names the body, not a person's office
+    ("Hal itu disampaikan Kepala Sekretariat Presiden, Heru Budi Hartono.", ["Kepala"]),
+])
+def test_titles_of_the_second_pass(rules_only, text, titles):
+    assert spans(rules_only, text, "TITLE") == titles
+
+
+def test_a_body_word_with_acronyms_is_one_organization(rules_only):
+    text = "\"Dilaksanakan secara terbuka,\" tutur Koordinator Pusat Aliansi BEM SI, Muhammad Nurdiansyah."
+    assert "Aliansi BEM SI" in spans(rules_only, text, "ORG")
+    assert "Aliansi BEM SI" not in spans(rules_only, text, "PER")
+    # an acronym right after a unit word is still the organization the unit belongs to
+    assert spans(rules_only, "Rapat dihadiri Ketua Fraksi PKS Jazuli Juwaini.", "TITLE") == ["Ketua Fraksi"]
+
+
+def test_a_place_before_the_name_is_split_off_when_the_text_uses_it_as_a_place(rules_only):
+    text = ("Rini Soemarno melakukan kunjungan ke Zanzibar pekan ini. Di sana ia bertemu dengan Presiden Zanzibar "
+            "Ali Muhammad Shein.")
+    assert "Ali Muhammad Shein" in spans(rules_only, text, "PER")
+    assert "Zanzibar Ali Muhammad Shein" not in spans(rules_only, text, "PER")
+    # without such a use the run stays one person (`Presiden Joko Widodo`: no `ke Joko`)
+    assert "Joko Widodo" in spans(rules_only, "Presiden Joko Widodo menerima tamu.", "PER")
+
+
+def test_a_name_with_particles_after_a_title_is_a_person(annotator):
+    doc = annotator("Raja Salman bin Abdulaziz al-Saud dari Arab Saudi menerima telepon dari sejumlah pemimpin Arab.")
+    assert "Salman bin Abdulaziz al-Saud" in [e["text"] for e in doc["entities"] if e["label"] == "PER"]
+
+
+@pytest.mark.parametrize("text,titles", [
+    # a committee named by its subject is a unit of the office
+    ("Terpisah Ketua Pansus Pemindahan Ibu Kota, Zainudin Amali menargetkan hasil kerja rampung.",
+     ["Ketua Pansus Pemindahan Ibu Kota"]),
+    ("Ketua Panja RUU KPK Totok Daryanto membantah.", ["Ketua Panja RUU KPK"]),
+    # portfolios with `Pemerintah Daerah`, `Ilmu Pengetahuan`, `Perubahan Iklim`
+    ("Usulan Menteri Perumahan dan Pemerintah Daerah Zuraida Kamaruddin belum dibahas.",
+     ["Menteri Perumahan dan Pemerintah Daerah"]),
+    ("Hal itu dikatakan Menteri Energi, Ilmu Pengetahuan, Teknologi, Lingkungan, dan Perubahan Iklim Yeo Bee Yin.",
+     ["Menteri Energi, Ilmu Pengetahuan, Teknologi, Lingkungan, dan Perubahan Iklim"]),
+])
+def test_committees_and_long_portfolios(rules_only, text, titles):
+    assert spans(rules_only, text, "TITLE") == titles
+
+
+def test_an_internal_unit_before_a_listed_organization_stays_in_the_title(annotator):
+    doc = annotator("Kepala Biro Penerangan Masyarakat Divisi Humas Polri Brigadir Jenderal Rikwanto membantah isu itu.")
+    ents = [(e["label"], e["text"]) for e in doc["entities"]]
+    assert ("TITLE", "Kepala Biro Penerangan Masyarakat Divisi Humas") in ents and ("ORG", "Polri") in ents, ents
+    # a body right after the head is still the organization (`Ketua Komisi Pemberantasan Korupsi`)
+    doc = annotator("Ketua Komisi Pemberantasan Korupsi Agus Rahardjo hadir.")
+    assert ("TITLE", "Ketua") in [(e["label"], e["text"]) for e in doc["entities"]]

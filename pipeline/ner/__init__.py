@@ -69,4 +69,5 @@ def find_entities(sdoc: Doc, sentences: list[dict[str, int]], rules: EntityRules
     merged = strip_honorifics(text, state_names(text, merged), rules.honorific_lower)
     merged = split_body_before_name(text, merged)
     merged += find_quotes(text, sentences)
+    merged = list({(f.start, f.end, f.label): f for f in merged}.values())  # one span twice (two cues) is one
     return within_sentences(sorted(merged, key=lambda f: (f.start, -f.end)), sentences)

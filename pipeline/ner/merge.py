@@ -92,10 +92,11 @@ def titles_before_names(doc: Doc, rules: list[Found], model: list[Found], gazett
         return rules
     covering = ModelIndex(model, len(doc_text(doc)))
     listed = {(g.start, g.end) for g in gazetteer if g.label == "LOC"}
+    org_starts = {g.start for g in gazetteer if g.label == "ORG"}
     out = []
     for f in rules:
         if f.label == "TITLE":
-            f = _title_before_name(doc, f, covering.overlapping(f.start, f.end), listed, units)
+            f = _title_before_name(doc, f, covering.overlapping(f.start, f.end), listed, units, org_starts)
         if f is not None:
             out.append(f)
     return out
@@ -126,10 +127,17 @@ def _starts_unit(doc: Doc, char: int, units: dict[str, list[tuple[str, ...]]]) -
 
 
 def _title_before_name(doc: Doc, title: Found, model: list[Found], listed: set[tuple[int, int]],
-                       units: dict[str, list[tuple[str, ...]]]) -> Found | None:
-    """One title, cut or dropped as `titles_before_names` says (`model`: the spans overlapping it)."""
+                       units: dict[str, list[tuple[str, ...]]], org_starts: frozenset[int] | set[int] = frozenset()
+                       ) -> Found | None:
+    """One title, cut or dropped as `titles_before_names` says (`model`: the spans overlapping it).
+    A model ORG that runs on past the title into a listed organization keeps the grammar's
+    internal unit in the title (ANNOTATION.md v2: `Karo Penmas Divisi Humas` + ORG `Polri`)."""
     end = title.end
+    after = doc_text(doc)[title.end:]
+    nxt = title.end + len(after) - len(after.lstrip())
     for m in model:
+        if m.label == "ORG" and title.start < m.start and m.end >= title.end and nxt in org_starts:
+            continue  # `Kepala Biro Penerangan Masyarakat Divisi Humas` + `Polri`
         if m.label == "PER" and m.start < title.start < m.end:
             return None  # titles precede names: `Tatang Farhanul Hakim`, `Lukman Hakim Saifuddin`
         if m.label == "LOC" and m.start <= title.start and title.end <= m.end and (m.start, m.end) in listed \

@@ -130,8 +130,10 @@ def persons_after_titles(doc: Doc, spans: list[Found], rules: EntityRules) -> li
         if out[j].label != "TITLE":
             continue
         words = doc_text(doc)[f.start:f.end].split()
-        if len(words) >= 2 and all(w[:1].isupper() and not rules.known_word(w) for w in words) \
-                and not any(w in rules.place_names for w in words):
+        names = [w for w in words if w.lower() not in NAME_PARTICLES and w.split("-")[0].lower() not in NAME_PARTICLES]
+        if len(words) >= 2 and names and words[0] in names \
+                and all(w[:1].isupper() and not rules.known_word(w) for w in names) \
+                and not any(w in rules.place_names for w in words):  # `Raja Salman bin Abdulaziz al-Saud` (LOC)
             out[k] = Found(f.start, f.end, "PER", f.source, "after_title")
     return out
 
@@ -204,7 +206,10 @@ def split_body_before_name(text: str, spans: list[Found]) -> list[Found]:
             continue
         first_alone = re.search(rf"\b{re.escape(first)}\b(?!\s+{re.escape(second)}\b)", text)
         second_alone = re.search(rf"(?<!\b{re.escape(first)} )\b{re.escape(second)}\b", text)
-        if first_alone and second_alone:
+        # or the first word is used as a place or body elsewhere: after a preposition (`ke Zanzibar`,
+        # `antara Indonesia dan Zanzibar`) and never followed by the rest of the name there
+        place_use = re.search(rf"\b(?:ke|di|dari|antara|dan)\s+{re.escape(first)}\b(?!\s+{re.escape(second)}\b)", text)
+        if first_alone and (second_alone or place_use):
             cut = f.start + words[1].start()
             out.append(Found(f.start, f.start + words[0].end(), "ORG", f.source, "body_before_name"))
             out.append(Found(cut, f.end, "PER", f.source, f.rule))

@@ -62,9 +62,11 @@ class EntityRules:
         self.titles = TitleGrammar.load(titles_path)  # pipeline/titles.py
         self.places = PhraseMatcher(nlp.vocab, attr="LOWER")  # MOSKOW = Moskow; see find_gazetteer_spans
         self.place_names: set[str] = set()
+        self.listed_names: set[str] = set()
         for path in gazetteers:
             label = gazetteer_label(path)
             names = read_lines(path)
+            self.listed_names.update(names)
             self.places.add(f"{label}|gazetteer", [nlp.make_doc(n) for n in names])
             if label == "LOC":
                 self.place_names.update(names)
@@ -118,6 +120,10 @@ def find_gazetteer_spans(doc: Doc, rules: EntityRules) -> list[Found]:
         span = doc[s:e]
         if not span[0].text[:1].isupper():  # only capitalised mentions are names
             continue
+        if span.text not in rules.listed_names and span.text.upper() in rules.listed_names \
+                and not span.text.isupper():
+            continue  # an acronym matches as written: `Bin` in `Mohammed Bin Salman` is no BIN
+
         span.label_ = doc.vocab.strings[match_id].split("|")[0]
         if span.label_ == "LOC" and s > 0 and doc[s - 1].lower_ in rules.place_not_after:
             continue  # `pasar Tiongkok`, `pesawat Rusia`: a modifier, not a place
