@@ -57,6 +57,7 @@ def news_tokenizer(nlp: Language, abbreviations: Iterable[str]) -> Tokenizer:
     infixes.append(r"-{2,}|—|–")  # dash runs inside a word: DAMASKUS---Presiden
     # CLICK-ID joins paragraphs with commas: `KPK.,Dalam`, `itu.,"Kami` -> KPK . , Dalam
     infixes.append(r"(?<=[A-Za-z0-9\u00C0-\u024F])\.(?=,)|(?<=[.!?\"\u201d]),+(?=[\"\u201cA-Za-z0-9])|(?<=[.!?\"\u201d],)[\"\u201c](?=[A-Za-z0-9])")
+    infixes.append(r"(?<=[A-Za-z0-9\u00C0-\u024F]),{2,}(?=[A-Za-z\u00C0-\u024F])")  # `Febri,,,loading`: a scrape's comma run
     infixes.append(MOJIBAKE_SPACE_RE)
     infixes.append(MOJIBAKE_QUOTE_RE)
     infixes.append(r"(?<=[A-Za-z0-9\u00C0-\u024F])[.!?,;:](?=" + MOJIBAKE_SPACE_RE + "|" + MOJIBAKE_QUOTE_RE + ")")  # `hadir.¬†Dengan`

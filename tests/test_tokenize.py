@@ -125,3 +125,10 @@ def test_misdecoded_curly_quotes_are_tokens_of_their_own(nlp):
 def test_dateline_dash_glued_to_the_first_word_is_split(nlp):
     assert toks(nlp, ", ,-Wakil Ketua KPK hadir. Al-Assad tiba.") == [
         ",", ",", "-", "Wakil", "Ketua", "KPK", "hadir", ".", "Al-Assad", "tiba", "."]
+
+
+def test_comma_run_between_words_is_split(nlp):
+    # posmetro pages in CLICK-ID end the last attribution with a scrape's leftovers
+    assert toks(nlp, "kata Febri,,,loading...") == ["kata", "Febri", ",,,", "loading", "..."]
+    assert toks(nlp, "ujar Budi,,, lalu") == ["ujar", "Budi", ",", ",", ",", "lalu"]
+    assert toks(nlp, "Rp1,5 juta, kata dia.") == ["Rp", "1,5", "juta", ",", "kata", "dia", "."]
