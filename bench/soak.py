@@ -4,6 +4,7 @@ Usage:
     python bench/soak.py --data ../shared/data --docs 100000 --workers 1 2      # the full soak (hours)
     python bench/soak.py --data ../shared/data --docs 2000 --workers 1 2 --baseline
     python bench/soak.py --data ../shared/data --docs 2000 --workers 2 --baseline --ceiling 2
+    python bench/soak.py --summarize trace.jsonl     # the memory trend of a traced run, finished or not
 
 Builds DOCS documents from the CLICK-ID news dump (its 22k articles repeated, each copy with fresh
 ids), then for each worker count starts a LocalCluster (one thread per worker process), runs
@@ -148,6 +149,28 @@ def run_single(inp: Path, sample: float, no_model: bool, copies: int = 1) -> dic
             "growth": _third_growth(rss) if rss else 0.0, "processes": copies}
 
 
+def summarize_trace(trace: Path, docs_per_part: int, bands: int = 8) -> None:
+    """Print the memory trend of a (possibly unfinished) traced run: median and peak RSS per worker
+    and of the client for each band of finished partitions."""
+    rows = [json.loads(line) for line in trace.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for workers in sorted({r["workers"] for r in rows}):
+        run = [r for r in rows if r["workers"] == workers and r["worker_rss"]]
+        done = max(r["parts_done"] for r in run)
+        print(f"{workers} worker(s): {len(run)} samples over {run[-1]['t']:.0f} s, {done} partitions "
+              f"({done * docs_per_part:,} documents) finished")
+        print(f"{'documents done':>16}  {'median RSS per worker':>24}  {'peak RSS per worker':>22}  client")
+        step = max(1, -(-done // bands))
+        for lo in range(0, done + 1, step):
+            band = [r for r in run if lo <= r["parts_done"] < lo + step]
+            if not band:
+                continue
+            cols = list(zip(*[r["worker_rss"] for r in band if len(r["worker_rss"]) == workers]))
+            med = ", ".join(f"{statistics.median(c):.0f}" for c in cols)
+            peak = ", ".join(f"{max(c):.0f}" for c in cols)
+            print(f"{lo * docs_per_part:>7,}-{(lo + step) * docs_per_part:<8,} {med:>24} MiB {peak:>18} MiB  "
+                  f"{max(r['client_rss'] for r in band):.0f} MiB")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
@@ -161,7 +184,14 @@ def main() -> None:
     ap.add_argument("--no-model", action="store_true")
     ap.add_argument("--json", type=Path, help="write every figure (and the memory series) here")
     ap.add_argument("--trace", type=Path, help="append every memory sample to this JSONL file as it is taken")
+    ap.add_argument("--summarize", type=Path, metavar="TRACE",
+                    help="only print the memory trend of a traced run (finished or not) and exit")
+    ap.add_argument("--docs-per-partition", type=int, default=1000,
+                    help="with --summarize: documents per partition of that run (default: about 1000)")
     args = ap.parse_args()
+    if args.summarize:
+        summarize_trace(args.summarize, args.docs_per_partition)
+        return
     config = {"pipeline": {"model": None}} if args.no_model else None
     inp = Path(tempfile.mkdtemp(prefix="soak-in-")) / "soak.jsonl"
     build_input(args.data, args.docs, inp)
