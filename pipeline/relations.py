@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -423,13 +424,47 @@ def relation_sentences(text: str, sentences: list[dict]) -> list[dict]:
     return [s for s in out if s["end"] > s["start"]]
 
 
+def candidate_ranges(sdoc: Doc, entities: list[dict], sentences: list[dict]) -> list[tuple[int, int]]:
+    """Token ranges where a relation can be found: runs of consecutive sentences that each hold
+    two entities or more (a relation joins two different entities of one sentence; a quote's
+    speaker stands in the sentence where the quote ends or begins), with whatever lies between
+    them (the commas of joined paragraphs). Most sentences hold one entity or none."""
+    starts, ends = sorted(e["start"] for e in entities), sorted(e["end"] for e in entities)
+    ranges: list[tuple[int, int]] = []
+    previous = False  # was the sentence before a candidate?
+    for s in sentences:
+        candidate = bisect_left(starts, s["end"]) - bisect_right(ends, s["start"]) >= 2
+        span = sdoc.char_span(s["start"], s["end"], alignment_mode="expand") if candidate else None
+        if span is None or not len(span):
+            previous = False
+            continue
+        if previous:
+            ranges[-1] = (ranges[-1][0], span.end)
+        else:
+            ranges.append((span.start, span.end))
+        previous = True
+    return ranges
+
+
+def match_ranges(matcher: Matcher, sdoc: Doc, ranges: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """`matcher(sdoc)` run on the token ranges only, with document offsets, in the order the
+    Matcher gives for a whole document with greedy patterns: grouped by pattern in the order the
+    patterns first match, longest first within a pattern, then by start (the order decides which
+    pattern names a fact that several patterns find)."""
+    by_key: dict[int, list[tuple[int, int, int]]] = {}
+    for a, b in ranges:
+        for key, start, end in matcher(sdoc[a:b]):
+            by_key.setdefault(key, []).append((key, a + start, a + end))
+    return [m for group in by_key.values() for m in sorted(group, key=lambda m: (m[1] - m[2], m[1]))]
+
+
 def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
                    matchers: RelationMatchers) -> Iterator[RelationMatch]:
     """Every relation every pattern finds (duplicates included; see `merge_relations`)."""
     sentences = relation_sentences(doc_text(sdoc), sentences)
     owner = mark_entities(sdoc, entities)
     hits: list[tuple[PatternEntry, int, int, Optional[int], Optional[int]]] = []
-    for match_id, start, end in matchers.matcher(sdoc):
+    for match_id, start, end in match_ranges(matchers.matcher, sdoc, candidate_ranges(sdoc, entities, sentences)):
         entry = matchers.entries[int(sdoc.vocab.strings[match_id])]
         if _blocked(sdoc, owner, start, end, entry.blockers, entry.blocker_window, entry.not_blockers):
             continue
