@@ -425,24 +425,37 @@ def relation_sentences(text: str, sentences: list[dict]) -> list[dict]:
 
 
 def candidate_ranges(sdoc: Doc, entities: list[dict], sentences: list[dict]) -> list[tuple[int, int]]:
-    """Token ranges where a relation can be found: runs of consecutive sentences that each hold
-    two entities or more (a relation joins two different entities of one sentence; a quote's
-    speaker stands in the sentence where the quote ends or begins), with whatever lies between
-    them (the commas of joined paragraphs). Most sentences hold one entity or none."""
+    """Token ranges where a relation can be found (the token matcher runs only there: most
+    sentences hold one entity or none). A relation joins two different entities of one sentence,
+    so a sentence that holds two entities or more is a candidate; a quote's speaker may stand in
+    the sentence before or after the quote (`...sendiri.",Tegas, Salmafina ...` across joined
+    paragraphs), so two neighbouring sentences, one with a QUOTE, that hold two entities together
+    are candidates too. Each range runs to the next sentence's start (the joining commas between
+    sentences belong to no sentence)."""
     starts, ends = sorted(e["start"] for e in entities), sorted(e["end"] for e in entities)
+    quotes = [e for e in entities if e["label"] == "QUOTE"]
+    quote_starts, quote_ends = sorted(e["start"] for e in quotes), sorted(e["end"] for e in quotes)
+
+    def overlapping(a: int, b: int, lo: list[int] = starts, hi: list[int] = ends) -> int:
+        """How many entities (of the sorted start and end lists) overlap characters a..b."""
+        return bisect_left(lo, b) - bisect_right(hi, a)
+
+    chosen = [overlapping(s["start"], s["end"]) >= 2 for s in sentences]
+    for i in range(len(sentences) - 1):
+        first, second = sentences[i], sentences[i + 1]
+        if overlapping(first["start"], second["end"], quote_starts, quote_ends) \
+                and overlapping(first["start"], second["end"]) >= 2:
+            chosen[i] = chosen[i + 1] = True
+    spans = [sdoc.char_span(s["start"], s["end"], alignment_mode="expand") for s in sentences]
     ranges: list[tuple[int, int]] = []
-    previous = False  # was the sentence before a candidate?
-    for s in sentences:
-        candidate = bisect_left(starts, s["end"]) - bisect_right(ends, s["start"]) >= 2
-        span = sdoc.char_span(s["start"], s["end"], alignment_mode="expand") if candidate else None
-        if span is None or not len(span):
-            previous = False
+    for i, span in enumerate(spans):
+        if not chosen[i] or span is None or not len(span):
             continue
-        if previous:
-            ranges[-1] = (ranges[-1][0], span.end)
+        end = next((sp.start for sp in spans[i + 1:] if sp is not None and len(sp)), len(sdoc))
+        if ranges and ranges[-1][1] >= span.start:
+            ranges[-1] = (ranges[-1][0], max(end, ranges[-1][1]))
         else:
-            ranges.append((span.start, span.end))
-        previous = True
+            ranges.append((span.start, max(end, span.end)))
     return ranges
 
 
