@@ -148,6 +148,9 @@ def load_patterns(path: str) -> tuple[PatternEntry, ...]:
     return tuple(entries)
 
 
+RESOLVED_LABELS = {"sole_person_in_sentence": "PER", "sole_org_in_sentence": "ORG"}  # head: {resolve: ...}
+
+
 class RelationMatchers:
     """The compiled Matcher and DependencyMatcher for one vocabulary."""
 
@@ -160,6 +163,11 @@ class RelationMatchers:
                 self.dep_matcher.add(str(i), [e.pattern])
             else:
                 self.matcher.add(str(i), [e.pattern], greedy="LONGEST")
+        # the labels a token pattern's head or tail can have (a sentence without two such entities
+        # yields no token-pattern relation; see candidate_ranges)
+        self.argument_labels = frozenset(
+            label for e in self.entries if e.type != "dependency" for role in (e.head, e.tail)
+            for label in role.get("label", []) + [RESOLVED_LABELS.get(role.get("resolve"))] if label)
 
 
 def mark_entities(sdoc: Doc, entities: list[dict]) -> list[Optional[int]]:
@@ -424,14 +432,16 @@ def relation_sentences(text: str, sentences: list[dict]) -> list[dict]:
     return [s for s in out if s["end"] > s["start"]]
 
 
-def candidate_ranges(sdoc: Doc, entities: list[dict], sentences: list[dict]) -> list[tuple[int, int]]:
+def candidate_ranges(sdoc: Doc, entities: list[dict], sentences: list[dict],
+                     labels: Optional[frozenset[str]] = None) -> list[tuple[int, int]]:
     """Token ranges where a relation can be found (the token matcher runs only there: most
-    sentences hold one entity or none). A relation joins two different entities of one sentence,
-    so a sentence that holds two entities or more is a candidate; a quote's speaker may stand in
-    the sentence before or after the quote (`...sendiri.",Tegas, Salmafina ...` across joined
-    paragraphs), so two neighbouring sentences, one with a QUOTE, that hold two entities together
-    are candidates too. Each range runs to the next sentence's start (the joining commas between
-    sentences belong to no sentence)."""
+    sentences hold fewer than two entities that can be a relation's argument, `labels`, all if
+    None). A relation joins two different entities of one sentence, so a sentence that holds two
+    or more is a candidate; a quote's speaker may stand in the sentence before or after the quote
+    (`...sendiri.",Tegas, Salmafina ...` across joined paragraphs), so two neighbouring sentences,
+    one with a QUOTE, that hold two together are candidates too. Each range runs to the next
+    sentence's start (the joining commas between sentences belong to no sentence)."""
+    entities = [e for e in entities if labels is None or e["label"] in labels]
     starts, ends = sorted(e["start"] for e in entities), sorted(e["end"] for e in entities)
     quotes = [e for e in entities if e["label"] == "QUOTE"]
     quote_starts, quote_ends = sorted(e["start"] for e in quotes), sorted(e["end"] for e in quotes)
@@ -477,7 +487,8 @@ def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
     sentences = relation_sentences(doc_text(sdoc), sentences)
     owner = mark_entities(sdoc, entities)
     hits: list[tuple[PatternEntry, int, int, Optional[int], Optional[int]]] = []
-    for match_id, start, end in match_ranges(matchers.matcher, sdoc, candidate_ranges(sdoc, entities, sentences)):
+    ranges = candidate_ranges(sdoc, entities, sentences, matchers.argument_labels)
+    for match_id, start, end in match_ranges(matchers.matcher, sdoc, ranges):
         entry = matchers.entries[int(sdoc.vocab.strings[match_id])]
         if _blocked(sdoc, owner, start, end, entry.blockers, entry.blocker_window, entry.not_blockers):
             continue
