@@ -4,7 +4,8 @@ Match-finding (`find_relations`, yielding `RelationMatch` tuples) is separate fr
 annotations (`RelationsStage`). Token patterns run with spaCy's `Matcher`, dependency patterns
 with `DependencyMatcher`; both see each token's entity label as ENT_TYPE (the flat entities are
 written into `doc.ents`) and QUOTE edges as `token._.warta_quote_start` / `_end`. A fact found
-by several patterns is kept once.
+by several patterns is kept once. The token matcher runs only on the sentences that can hold a
+relation (`candidate_ranges`), with the matches in the order a whole-document run gives.
 """
 from __future__ import annotations
 
