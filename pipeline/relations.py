@@ -4,12 +4,14 @@ Match-finding (`find_relations`, yielding `RelationMatch` tuples) is separate fr
 annotations (`RelationsStage`). Token patterns run with spaCy's `Matcher`, dependency patterns
 with `DependencyMatcher`; both see each token's entity label as ENT_TYPE (the flat entities are
 written into `doc.ents`) and QUOTE edges as `token._.warta_quote_start` / `_end`. A fact found
-by several patterns is kept once.
+by several patterns is kept once. The token matcher runs only on the sentences that can hold a
+relation (`candidate_ranges`), with the matches in the order a whole-document run gives.
 """
 from __future__ import annotations
 
 import copy
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -147,6 +149,9 @@ def load_patterns(path: str) -> tuple[PatternEntry, ...]:
     return tuple(entries)
 
 
+RESOLVED_LABELS = {"sole_person_in_sentence": "PER", "sole_org_in_sentence": "ORG"}  # head: {resolve: ...}
+
+
 class RelationMatchers:
     """The compiled Matcher and DependencyMatcher for one vocabulary."""
 
@@ -159,6 +164,11 @@ class RelationMatchers:
                 self.dep_matcher.add(str(i), [e.pattern])
             else:
                 self.matcher.add(str(i), [e.pattern], greedy="LONGEST")
+        # the labels a token pattern's head or tail can have (a sentence without two such entities
+        # yields no token-pattern relation; see candidate_ranges)
+        self.argument_labels = frozenset(
+            label for e in self.entries if e.type != "dependency" for role in (e.head, e.tail)
+            for label in role.get("label", []) + [RESOLVED_LABELS.get(role.get("resolve"))] if label)
 
 
 def mark_entities(sdoc: Doc, entities: list[dict]) -> list[Optional[int]]:
@@ -423,13 +433,63 @@ def relation_sentences(text: str, sentences: list[dict]) -> list[dict]:
     return [s for s in out if s["end"] > s["start"]]
 
 
+def candidate_ranges(sdoc: Doc, entities: list[dict], sentences: list[dict],
+                     labels: Optional[frozenset[str]] = None) -> list[tuple[int, int]]:
+    """Token ranges where a relation can be found (the token matcher runs only there: most
+    sentences hold fewer than two entities that can be a relation's argument, `labels`, all if
+    None). A relation joins two different entities of one sentence, so a sentence that holds two
+    or more is a candidate; a quote's speaker may stand in the sentence before or after the quote
+    (`...sendiri.",Tegas, Salmafina ...` across joined paragraphs), so two neighbouring sentences,
+    one with a QUOTE, that hold two together are candidates too. Each range runs to the next
+    sentence's start (the joining commas between sentences belong to no sentence)."""
+    entities = [e for e in entities if labels is None or e["label"] in labels]
+    starts, ends = sorted(e["start"] for e in entities), sorted(e["end"] for e in entities)
+    quotes = [e for e in entities if e["label"] == "QUOTE"]
+    quote_starts, quote_ends = sorted(e["start"] for e in quotes), sorted(e["end"] for e in quotes)
+
+    def overlapping(a: int, b: int, lo: list[int] = starts, hi: list[int] = ends) -> int:
+        """How many entities (of the sorted start and end lists) overlap characters a..b."""
+        return bisect_left(lo, b) - bisect_right(hi, a)
+
+    chosen = [overlapping(s["start"], s["end"]) >= 2 for s in sentences]
+    for i in range(len(sentences) - 1):
+        first, second = sentences[i], sentences[i + 1]
+        if overlapping(first["start"], second["end"], quote_starts, quote_ends) \
+                and overlapping(first["start"], second["end"]) >= 2:
+            chosen[i] = chosen[i + 1] = True
+    spans = [sdoc.char_span(s["start"], s["end"], alignment_mode="expand") for s in sentences]
+    ranges: list[tuple[int, int]] = []
+    for i, span in enumerate(spans):
+        if not chosen[i] or span is None or not len(span):
+            continue
+        end = next((sp.start for sp in spans[i + 1:] if sp is not None and len(sp)), len(sdoc))
+        if ranges and ranges[-1][1] >= span.start:
+            ranges[-1] = (ranges[-1][0], max(end, ranges[-1][1]))
+        else:
+            ranges.append((span.start, max(end, span.end)))
+    return ranges
+
+
+def match_ranges(matcher: Matcher, sdoc: Doc, ranges: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """`matcher(sdoc)` run on the token ranges only, with document offsets, in the order the
+    Matcher gives for a whole document with greedy patterns: grouped by pattern in the order the
+    patterns first match, longest first within a pattern, then by start (the order decides which
+    pattern names a fact that several patterns find)."""
+    by_key: dict[int, list[tuple[int, int, int]]] = {}
+    for a, b in ranges:
+        for key, start, end in matcher(sdoc[a:b]):
+            by_key.setdefault(key, []).append((key, a + start, a + end))
+    return [m for group in by_key.values() for m in sorted(group, key=lambda m: (m[1] - m[2], m[1]))]
+
+
 def find_relations(sdoc: Doc, entities: list[dict], sentences: list[dict],
                    matchers: RelationMatchers) -> Iterator[RelationMatch]:
     """Every relation every pattern finds (duplicates included; see `merge_relations`)."""
     sentences = relation_sentences(doc_text(sdoc), sentences)
     owner = mark_entities(sdoc, entities)
     hits: list[tuple[PatternEntry, int, int, Optional[int], Optional[int]]] = []
-    for match_id, start, end in matchers.matcher(sdoc):
+    ranges = candidate_ranges(sdoc, entities, sentences, matchers.argument_labels)
+    for match_id, start, end in match_ranges(matchers.matcher, sdoc, ranges):
         entry = matchers.entries[int(sdoc.vocab.strings[match_id])]
         if _blocked(sdoc, owner, start, end, entry.blockers, entry.blocker_window, entry.not_blockers):
             continue

@@ -111,9 +111,14 @@ def find_titles(doc: Doc, grammar: TitleGrammar, name_starts: dict[int, str],
     """(start token, end token, rule) of every TITLE; `name_starts` maps the token indices where a
     gazetteer place or organization begins to its label (the title stops there)."""
     title_words = grammar.title_words()
+    opening_words = grammar.qualifiers.keys() | grammar.heads.keys() | grammar.abbreviations.keys()
+    lowers = [t.lower_ for t in doc]
     out: list[tuple[int, int, str]] = []
     i = 0
     while i < len(doc):
+        if lowers[i] not in opening_words:  # a title begins with a qualifier, a head or an abbreviation
+            i += 1
+            continue
         found = _title_at(doc, i, grammar, name_starts, known_word, title_words)
         if found is None:
             i += 1

@@ -610,3 +610,36 @@ def test_an_envoy_is_received_not_the_person_who_sent_him(rules_only):
     # the envoys of a country or body make it the party (relations-dev decision 21)
     _, rels = annotate(rules_only, "Presiden Joko Widodo menerima delegasi Jepang di Istana Bogor.", ["Joko Widodo"])
     assert ("bertemu", "Joko Widodo", "Jepang") in facts(rels), rels
+
+
+def test_token_matcher_runs_only_on_sentences_with_two_arguments(rules_only):
+    """Sentences with fewer than two possible arguments are skipped (speed), the rest are matched."""
+    from pipeline.relations import candidate_ranges, relation_sentences
+
+    text = ("Hujan turun sejak pagi. Cuaca buruk. Menteri Luar Negeri Retno Marsudi bertemu Menteri Luar "
+            "Negeri Jepang Taro Kono di Tokyo.")
+    doc, rels = annotate(rules_only, text, ["Retno Marsudi", "Taro Kono"])
+    sdoc = doc.spacy_doc
+    matchers = rules_only.nlp.get_pipe("warta_relations").matchers
+    ranges = candidate_ranges(sdoc, doc.entities, relation_sentences(text, doc.sentences), matchers.argument_labels)
+    assert [sdoc[a:b].text for a, b in ranges] == [text[text.index("Menteri"):]]
+    assert ("bertemu", "Retno Marsudi", "Taro Kono", "meet_verb") in rels
+
+
+@pytest.mark.parametrize("text,name", [
+    ('Ia sudah lama memikirkan keputusan itu. "Semuanya murni dari keinginan saya sendiri.",Tegas Salmafina '
+     'Sunan dalam siaran langsung di Instagram.', "Salmafina Sunan"),
+    ('"Kami akan terus bekerja sama dengan Indonesia.",Menurut Fachir, kunjungan itu penting.', "Fachir"),
+])
+def test_candidate_ranges_find_what_the_whole_document_finds(rules_only, text, name, monkeypatch):
+    """A quote's speaker after a joined-paragraph comma (the quote and the name in two sentences of
+    one entity each) is found, and matching on the candidate ranges gives exactly the matches, in
+    the same order, of matching the whole document."""
+    import pipeline.relations as relations
+
+    doc, rels = annotate(rules_only, text, [name])
+    assert [(label, head) for label, head, _, _ in rels] == [("pernyataan", name)]
+    matchers = rules_only.nlp.get_pipe("warta_relations").matchers
+    found = list(find_relations(doc.spacy_doc, doc.entities, doc.sentences, matchers))
+    monkeypatch.setattr(relations, "candidate_ranges", lambda sdoc, *args: [(0, len(sdoc))])
+    assert found == list(find_relations(doc.spacy_doc, doc.entities, doc.sentences, matchers))

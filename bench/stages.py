@@ -1,0 +1,90 @@
+"""CPU time of each step of Warta's record path, for this checkout and a reference checkout,
+interleaved in one run (the machine's speed drifts: only side-by-side figures compare).
+
+Each measurement is a fresh process (`PYTHONPATH` = the checkout) that annotates the first N
+CLICK-ID articles step by step and reports `time.process_time()` per step; the runs alternate
+reference / this checkout `--repeat` times and the table shows the minimum of each.
+
+    python bench/stages.py --data ../shared/data --limit 300 --against /tmp/main-checkout --repeat 3
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from itertools import islice
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def measure(data: Path, limit: int, batch: int = 32) -> dict[str, float]:
+    """CPU seconds in each step of the record path (this process, the importable `pipeline`)."""
+    from pipeline.io import json_line
+    from pipeline.runner import load
+    from pipeline.serialize import to_record
+
+    with open(data / "news-corpus-clickid" / "articles.jsonl", encoding="utf-8") as fh:
+        records = [json.loads(line) for line in islice(fh, limit)]
+    annot = load()
+    nlp = annot.nlp
+    cpu = {"clean": 0.0, "tokenizer": 0.0, **{name: 0.0 for name in nlp.pipe_names}, "serialize": 0.0}
+    for i in range(0, len(records), batch):
+        items = [annot.to_item(r, i + k) for k, r in enumerate(records[i:i + batch])]
+        t = time.process_time()
+        prepared = [annot.prepare(r) for r in items if hasattr(r, "text")]
+        cpu["clean"] += time.process_time() - t
+        t = time.process_time()
+        docs = [nlp.make_doc(text) for text, _ in prepared]
+        cpu["tokenizer"] += time.process_time() - t
+        for name, proc in nlp.pipeline:
+            t = time.process_time()
+            docs = list(proc.pipe(docs, batch_size=batch)) if hasattr(proc, "pipe") else [proc(d) for d in docs]
+            cpu[name] += time.process_time() - t
+        t = time.process_time()
+        for doc, (_, ctx) in zip(docs, prepared):
+            json_line(to_record(doc, ctx, annot.info, annot.output))
+        cpu["serialize"] += time.process_time() - t
+    return cpu
+
+
+def run_child(code: Path, data: Path, limit: int) -> dict[str, float]:
+    env = {**os.environ, "PYTHONPATH": str(code), "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1",
+           "OPENBLAS_NUM_THREADS": "1"}
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", "--data", str(data), "--limit", str(limit)]
+    out = subprocess.run(cmd, env=env, cwd=code, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--limit", type=int, default=300)
+    ap.add_argument("--against", type=Path, help="a checkout of the reference code (e.g. main)")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    data = args.data.resolve()
+    if args.child:
+        print(json.dumps(measure(data, args.limit)))
+        return
+    codes = {"reference": args.against.resolve(), "this": ROOT} if args.against else {"this": ROOT}
+    runs: dict[str, list[dict[str, float]]] = {k: [] for k in codes}
+    for _ in range(args.repeat):
+        for name, code in codes.items():
+            runs[name].append(run_child(code, data, args.limit))
+    steps = list(runs["this"][0])
+    best = {name: {s: min(r.get(s, 0.0) for r in rs) for s in steps} for name, rs in runs.items()}
+    print(f"CPU seconds, {args.limit} CLICK-ID articles, minimum of {args.repeat} interleaved runs")
+    print(f"{'step':<22}" + "".join(f"{n:>12}" for n in codes) + ("   this/ref" if args.against else ""))
+    for s in steps + ["all steps"]:
+        vals = [sum(best[n].values()) if s == "all steps" else best[n][s] for n in codes]
+        ratio = f"{vals[1] / vals[0]:>10.2f}" if args.against and vals[0] else ""
+        print(f"{s:<22}" + "".join(f"{v:>12.2f}" for v in vals) + ratio)
+
+
+if __name__ == "__main__":
+    main()
