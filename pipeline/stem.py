@@ -55,9 +55,6 @@ class Stemmer:
         self.keep_prefix_pos = {k: tuple(v) for k, v in (rules.get("keep_prefix_pos") or {}).items()}
         self.keep_suffix_pos = {k: set(v) for k, v in (rules.get("keep_suffix_pos") or {}).items()}
         self._cached = lru_cache(maxsize=cache_size)(self._sastrawi_stem)
-        # a token's stem depends on its text, POS and name status only: decide once per form
-        self._decided = lru_cache(maxsize=cache_size)(self._decide)
-        self._known = lru_cache(maxsize=cache_size)(self._is_known)
 
     def _sastrawi_stem(self, word: str) -> str:
         stem = self._sastrawi.stem(word) or word
@@ -94,14 +91,10 @@ class Stemmer:
         return best
 
     def cache_info(self):
-        """Hits and misses of the per-form stem cache."""
-        return self._decided.cache_info()
+        return self._cached.cache_info()
 
     def is_known_word(self, word: str) -> bool:
         """True if the lower-cased word, or its stem, is in Sastrawi's dictionary."""
-        return self._known(word)
-
-    def _is_known(self, word: str) -> bool:
         low = word.lower()
         return low in self.dictionary or self._cached(low) in self.dictionary
 
@@ -120,10 +113,6 @@ class Stemmer:
         return False
 
     def stem(self, word: str, pos: Optional[str] = None, is_name: bool = False) -> str:
-        """The stem of a word with its POS (None: unknown); a name keeps its form, lower-cased."""
-        return self._decided(word, pos, is_name)
-
-    def _decide(self, word: str, pos: Optional[str], is_name: bool) -> str:
         low = word.lower()
         if low in self.exceptions:
             return self.exceptions[low]
