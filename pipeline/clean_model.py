@@ -3,7 +3,9 @@ features of `clean_features`, one label per line: `title`, `content` or a boiler
 
 `LineModel.label(lines, options, hints)` writes `label`, `kind`, `reason` and `confidence`
 (the CRF's marginal probability of the chosen label) on each line. A page has at most one
-`title`: the line the model finds most title-like; other lines it called title become
+`title`: of the lines the model called title and those just above the body, the one whose title
+probability plus the share of its words found again in the body's first sentences is highest
+(not a caption with a bracketed photo credit); other lines it called title become
 `repeated_title` when they repeat it, else their next-best label.
 """
 from __future__ import annotations
@@ -16,7 +18,7 @@ from .document import Line
 
 KEEP = ("title", "content")
 FULL_PAGE_LINES = 60  # longer pages are full pages (menus, lists, footers)
-TITLE_FALLBACK_MIN = 0.05  # no line called title: the most title-like line above the body, if this likely
+TITLE_FALLBACK_MIN = 0.05  # a line the model did not call title can be the title from this probability
 
 
 @lru_cache(maxsize=4)
@@ -97,21 +99,55 @@ def refine_kinds(lines: list[Line], options: Any, hints: Optional[list[dict[str,
             ln.kind, ln.reason = kind, "model (kind from cue)"
 
 
+# the title pick: weight of the overlap with the body's first sentences next to the model's title
+# probability (both 0..1); lines ending in a bracketed photo credit are captions, never the title;
+# lines above the body that can be the title
+TITLE_LEAD_WEIGHT = 1.0
+TITLE_SKIP_CAPTIONS = True
+TITLE_WINDOW = 15
+
+
+def _content_words(text: str) -> set[str]:
+    from .clean_features import WORD_RE, load_stopwords
+
+    stop = load_stopwords()
+    return {w.lower() for w in WORD_RE.findall(text) if len(w) >= 3 and w.lower() not in stop}
+
+
+def _pick_title(lines: list[Line], best: list[str], marg: list[dict[str, float]],
+                first_content: Optional[int]) -> Optional[int]:
+    """The page's one title: of the lines the model called title and the lines above the body,
+    the one with the best title probability plus `TITLE_LEAD_WEIGHT` times the share of its
+    words that come back in the body's first sentences; a line ending in a bracketed photo
+    credit is a caption, never the title."""
+    from .clean_features import PAREN_CREDIT_RE
+
+    cands = {i for i, y in enumerate(best) if y == "title"}
+    if first_content is not None:
+        cands |= set(range(max(0, first_content - TITLE_WINDOW), first_content))
+    if TITLE_SKIP_CAPTIONS:
+        cands = {i for i in cands if not PAREN_CREDIT_RE.search(lines[i].text)}
+    lead: set[str] = set()
+    for i in [i for i, y in enumerate(best) if y == "content" and len(lines[i].text.split()) >= 10][:3]:
+        lead |= _content_words(lines[i].text)
+
+    def score(i: int) -> float:
+        words = _content_words(lines[i].text)
+        overlap = len(words & lead) / len(words) if words and lead else 0.0
+        return marg[i].get("title", 0.0) + TITLE_LEAD_WEIGHT * overlap
+    scored = [(score(i), i) for i in sorted(cands)
+              if best[i] == "title" or marg[i].get("title", 0.0) >= TITLE_FALLBACK_MIN]
+    return max(scored)[1] if scored else None
+
+
 def _norm_text(text: str) -> str:
     return " ".join(text.lower().split()).strip(" :|-")
 
 
 def decide(lines: list[Line], best: list[str], marg: list[dict[str, float]]) -> None:
     """Turn the CRF's output into line labels with one title at most."""
-    titles = [i for i, y in enumerate(best) if y == "title"]
-    title_i: Optional[int] = None
     first_content = next((i for i, y in enumerate(best) if y == "content"), None)
-    if titles:
-        title_i = max(titles, key=lambda i: marg[i].get("title", 0.0))
-    elif first_content is not None and first_content > 0:
-        p, i = max((marg[i].get("title", 0.0), i) for i in range(first_content))
-        if p >= TITLE_FALLBACK_MIN:
-            title_i = i
+    title_i = _pick_title(lines, best, marg, first_content)
     if title_i is not None and first_content is not None and len(lines) > FULL_PAGE_LINES:
         # on a full page, of several copies of the headline (sticky bars, lists) the article's own
         # is the one nearest above the body; on a crawl-text page top the first one is the title

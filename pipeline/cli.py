@@ -292,6 +292,9 @@ def _train_cleaner_parser(sub) -> None:
     p.add_argument("--out", default="models/cleaner")
     p.add_argument("--no-cv", action="store_true", help="train only, no cross-validation")
     p.add_argument("--jobs", type=int, default=1, help="cross-validation folds trained in parallel")
+    p.add_argument("--no-baselines", action="store_true", help="cross-validate the model only (faster)")
+    p.add_argument("--augment", type=int, default=None,
+                   help="synthetic crawl pages per crawl training page (0: none; default: as shipped)")
     p.set_defaults(func=cmd_train_cleaner)
 
 
@@ -300,7 +303,8 @@ def cmd_train_cleaner(args: argparse.Namespace) -> int:
 
     from .train_cleaner import train_cleaner
 
-    train_cleaner(Path(args.data), Path(args.out), cv=not args.no_cv, jobs=args.jobs)
+    train_cleaner(Path(args.data), Path(args.out), cv=not args.no_cv, jobs=args.jobs,
+                  baselines=not args.no_baselines, augment=args.augment)
     return 0
 
 

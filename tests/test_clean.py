@@ -309,3 +309,30 @@ def test_page_of_a_site_held_out_of_training(tmp_path):
             assert page.title_n in kept, page.id
         total.add(score_kept(page.labels, kept))
     assert total.f1 >= 0.85
+
+
+def _lines(texts):
+    from pipeline.clean import split_lines
+
+    return split_lines("\n".join(texts))
+
+
+def test_title_pick_prefers_the_headline_the_lead_repeats_over_a_caption():
+    """The page's one title: a caption that ends in a bracketed photo credit is never taken, and of
+    the lines above the body the one whose words come back in the first sentences wins over a
+    menu line the model found more title-like (the CRF's marginals are given here)."""
+    from pipeline.clean_model import decide
+
+    texts = ["Cari berita apa hari ini?",
+             "Warga Bantul Gotong Royong Perbaiki Jembatan Gantung yang Putus",
+             "Warga memperbaiki jembatan di Dusun Kanten (Foto: Dok. Warga)",
+             "Bantul - Ratusan warga Dusun Kanten, Bantul, bergotong royong memperbaiki jembatan gantung "
+             "yang putus diterjang banjir pekan lalu.",
+             "Perbaikan jembatan gantung itu ditargetkan selesai dalam dua pekan, kata kepala dusun."]
+    best = ["title", "nav", "title", "content", "content"]
+    marg = [{"title": 0.70, "nav": 0.30}, {"title": 0.08, "nav": 0.90}, {"title": 0.75, "caption": 0.25},
+            {"content": 0.99, "title": 0.0}, {"content": 0.99, "title": 0.0}]
+    lines = _lines(texts)
+    decide(lines, best, marg)
+    assert [(ln.label, ln.kind) for ln in lines] == [
+        ("boilerplate", "nav"), ("title", None), ("boilerplate", "caption"), ("content", None), ("content", None)]
