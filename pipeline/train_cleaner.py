@@ -444,7 +444,7 @@ a bracketed photo credit is never the title.
 ## Data
 Pages per format: {n_pages}; {n_sites} sites (outlets). Seeds and own HTML pages from `tests/gold/`,
 `boilerplate-dev` (crawl-text page tops) and `boilerplate-html-dev` (full pages; each page is used as
-`.txt` and as `.html`). Nothing from anpandu/indonesian-news-scraper or the search tool's pages corpus.
+`.txt` and as `.html`). Nothing from anpandu/indonesian-news-scraper, and no stored page of the search tool's pages corpus beyond the 29 that boilerplate-dev itself holds (its pages come from that corpus; DEVELOPERS.md reserves the rest).
 {augment_text}
 Trained in {seconds:.0f} s (all pages, one thread); reproduce with `warta train-cleaner --data ../shared/data --jobs 2`.
 
