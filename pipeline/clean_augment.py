@@ -48,7 +48,7 @@ def _repair(text: str) -> str:
 
 def load_articles(data_dir: Path, limit: int = 1500, seed: int = 0) -> list[Article]:
     """A fixed sample of CLICK-ID articles with a headline and 3+ paragraphs of clean text."""
-    from .train_cleaner import outlet
+    from .clean_eval import outlet
 
     path = data_dir / ARTICLES
     if not path.exists():

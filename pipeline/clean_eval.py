@@ -15,6 +15,22 @@ from typing import Callable, Iterable, Optional
 
 from .clean import split_lines
 
+# host name endings dropped to name a page's outlet (site-held-out folds group pages by outlet)
+SUFFIXES = (".co.id", ".or.id", ".web.id", ".com", ".co", ".id", ".net", ".org", ".info", ".news")
+
+
+def outlet(host: str) -> str:
+    """`news.detik.com` -> `detik`, `zonajakarta.pikiran-rakyat.com` -> `pikiran-rakyat`."""
+    host = host.lower().split("/")[0]
+    if host.startswith("www."):
+        host = host[4:]
+    for suf in SUFFIXES:
+        if host.endswith(suf):
+            host = host[: -len(suf)]
+            break
+    return host.rsplit(".", 1)[-1]
+
+
 KEEP_LABELS = {"title", "content"}
 
 

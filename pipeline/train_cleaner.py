@@ -27,14 +27,13 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
 
 from .clean import CleanOptions, clean_text, split_lines
-from .clean_eval import (LineScores, kept_from_spans, kept_from_text, score_kept)
+from .clean_eval import (LineScores, kept_from_spans, kept_from_text, outlet, score_kept)
 from .clean_features import page_features
 from .config import load_config
 
 FORMATS = ("crawl", "fulltext", "html")
 SEED_SITES = {"000": "satuharapan", "001": "antaranews", "002": "seed002", "003": "liputanislam",
               "004": "republika"}
-SUFFIXES = (".co.id", ".or.id", ".web.id", ".com", ".co", ".id", ".net", ".org", ".info", ".news")
 # crfsuite L-BFGS with elastic net; chosen by site-held-out F1 (see the card)
 CRF_PARAMS = {"c1": 0.05, "c2": 0.05, "max_iterations": 200, "feature.possible_transitions": True}
 # compositional crawl-text training pages (clean_augment): synthetic pages per crawl training page,
@@ -42,18 +41,6 @@ CRF_PARAMS = {"c1": 0.05, "c2": 0.05, "max_iterations": 200, "feature.possible_t
 # (site-held-out: 1 a page lifted crawl text 0.931 -> 0.936 and full-page text 0.936 -> 0.943, html
 # 0.943 -> 0.941; 2 a page gave crawl 0.923; see the README)
 AUGMENT: Optional[dict[str, int]] = {"per_template": 1, "seed": 0, "articles": 1500}
-
-
-def outlet(host: str) -> str:
-    """`news.detik.com` -> `detik`, `zonajakarta.pikiran-rakyat.com` -> `pikiran-rakyat`."""
-    host = host.lower().split("/")[0]
-    if host.startswith("www."):
-        host = host[4:]
-    for suf in SUFFIXES:
-        if host.endswith(suf):
-            host = host[: -len(suf)]
-            break
-    return host.rsplit(".", 1)[-1]
 
 
 @dataclass
