@@ -171,32 +171,9 @@ def summarize_trace(trace: Path, docs_per_part: int, bands: int = 8) -> None:
                   f"{max(r['client_rss'] for r in band):.0f} MiB")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    ap.add_argument("--docs", type=int, default=100_000)
-    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    ap.add_argument("--sample", type=float, default=5.0, help="seconds between memory samples")
-    ap.add_argument("--baseline", action="store_true", help="also time single-process `warta annotate`")
-    ap.add_argument("--ceiling", type=int, metavar="N",
-                    help="also run N independent `warta annotate` processes at once, each on 1/N of the "
-                         "input: the scaling this machine allows without any engine")
-    ap.add_argument("--no-model", action="store_true")
-    ap.add_argument("--json", type=Path, help="write every figure (and the memory series) here")
-    ap.add_argument("--trace", type=Path, help="append every memory sample to this JSONL file as it is taken")
-    ap.add_argument("--summarize", type=Path, metavar="TRACE",
-                    help="only print the memory trend of a traced run (finished or not) and exit")
-    ap.add_argument("--docs-per-partition", type=int, default=1000,
-                    help="with --summarize: documents per partition of that run (default: about 1000)")
-    args = ap.parse_args()
-    if args.summarize:
-        summarize_trace(args.summarize, args.docs_per_partition)
-        return
-    config = {"pipeline": {"model": None}} if args.no_model else None
-    inp = Path(tempfile.mkdtemp(prefix="soak-in-")) / "soak.jsonl"
-    build_input(args.data, args.docs, inp)
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, "
-          f"Python {platform.python_version()}; {args.docs} CLICK-ID documents ({inp.stat().st_size / 2**20:.0f} MiB)")
+def measure(inp: Path, args: argparse.Namespace, config: Optional[dict]) -> dict:
+    """One round: the single process (--baseline), N independent processes (--ceiling N) and Dask
+    with each --workers count, one after the other on the same input; prints and returns the figures."""
     figures: dict = {"docs": args.docs, "runs": []}
     if args.baseline:
         b = run_single(inp, args.sample, args.no_model)
@@ -227,18 +204,79 @@ def main() -> None:
         for w, rate in rates.items():
             if w != 1:
                 print(f"scaling 1 -> {w} workers: {rate / rates[1]:.2f}x")
-    if args.baseline:
+    figures["ratios"] = ratios(figures, args.ceiling)
+    for key, value in figures["ratios"].items():
+        print(f"{ratio_name(key)} vs single process: {value:.2f}x"
+              + (" (the machine's ceiling for any engine)" if key == "ceiling" else ""))
+    if args.ceiling and f"dask_{args.ceiling}" in figures["ratios"]:
+        share = figures["ratios"][f"dask_{args.ceiling}"] / figures["ratios"]["ceiling"]
+        print(f"dask {args.ceiling} workers reach {share:.0%} of that ceiling")
+    return figures
+
+
+def ratios(figures: dict, ceiling: Optional[int]) -> dict:
+    """Speed-ups of one round: Dask and the independent processes against the single process."""
+    rates = {r["workers"]: r["words"] / r["seconds"] for r in figures["runs"]}
+    out: dict = {}
+    if "single" in figures:
         single = figures["single"]["words"] / figures["single"]["seconds"]
-        for w, rate in rates.items():
-            print(f"dask {w} worker(s) vs single process: {rate / single:.2f}x")
-        if args.ceiling:
+        out.update({f"dask_{w}": rate / single for w, rate in rates.items()})
+        if ceiling:
             c = figures["ceiling"]
-            ceiling = c["words"] / c["seconds"] / single
-            print(f"{args.ceiling} independent processes vs single process: {ceiling:.2f}x (the machine's "
-                  f"ceiling for any engine)")
-            for w, rate in rates.items():
-                if w == args.ceiling:
-                    print(f"dask {w} workers reach {rate / single / ceiling:.0%} of that ceiling")
+            out["ceiling"] = c["words"] / c["seconds"] / single
+    return out
+
+
+def ratio_name(key: str) -> str:
+    return "independent processes" if key == "ceiling" else key.replace("dask_", "dask ") + " worker(s)"
+
+
+def print_rounds(per_round: list[dict]) -> None:
+    """Each speed-up per round and its median: rounds interleave the runs, so the machine's drift
+    between minutes falls on every engine alike."""
+    for key in per_round[0]:
+        vals = [r[key] for r in per_round]
+        print(f"{ratio_name(key)} vs single process, per round: {', '.join(f'{v:.2f}x' for v in vals)}; "
+              f"median {statistics.median(vals):.2f}x")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--docs", type=int, default=100_000)
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--sample", type=float, default=5.0, help="seconds between memory samples")
+    ap.add_argument("--baseline", action="store_true", help="also time single-process `warta annotate`")
+    ap.add_argument("--ceiling", type=int, metavar="N",
+                    help="also run N independent `warta annotate` processes at once, each on 1/N of the "
+                         "input: the scaling this machine allows without any engine")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="repeat the whole measurement K times (interleaved) and print each speed-up per "
+                         "round and its median")
+    ap.add_argument("--no-model", action="store_true")
+    ap.add_argument("--json", type=Path, help="write every figure (and the memory series) here")
+    ap.add_argument("--trace", type=Path, help="append every memory sample to this JSONL file as it is taken")
+    ap.add_argument("--summarize", type=Path, metavar="TRACE",
+                    help="only print the memory trend of a traced run (finished or not) and exit")
+    ap.add_argument("--docs-per-partition", type=int, default=1000,
+                    help="with --summarize: documents per partition of that run (default: about 1000)")
+    args = ap.parse_args()
+    if args.summarize:
+        summarize_trace(args.summarize, args.docs_per_partition)
+        return
+    config = {"pipeline": {"model": None}} if args.no_model else None
+    inp = Path(tempfile.mkdtemp(prefix="soak-in-")) / "soak.jsonl"
+    build_input(args.data, args.docs, inp)
+    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, "
+          f"Python {platform.python_version()}; {args.docs} CLICK-ID documents ({inp.stat().st_size / 2**20:.0f} MiB)")
+    rounds = []
+    for k in range(args.rounds):
+        if args.rounds > 1:
+            print(f"--- round {k + 1} of {args.rounds} (load {os.getloadavg()[0]:.1f})")
+        rounds.append(measure(inp, args, config))
+    figures = rounds[0] if args.rounds == 1 else {"docs": args.docs, "rounds": rounds}
+    if args.rounds > 1:
+        print_rounds([r["ratios"] for r in rounds])
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1))
 
