@@ -23,32 +23,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def measure(data: Path, limit: int, batch: int = 32) -> dict[str, float]:
     """CPU seconds in each step of the record path (this process, the importable `pipeline`)."""
-    from pipeline.io import json_line
     from pipeline.runner import load
-    from pipeline.serialize import to_record
+    from record_steps import step_times  # bench/, next to this script
 
     with open(data / "news-corpus-clickid" / "articles.jsonl", encoding="utf-8") as fh:
         records = [json.loads(line) for line in islice(fh, limit)]
-    annot = load()
-    nlp = annot.nlp
-    cpu = {"clean": 0.0, "tokenizer": 0.0, **{name: 0.0 for name in nlp.pipe_names}, "serialize": 0.0}
-    for i in range(0, len(records), batch):
-        items = [annot.to_item(r, i + k) for k, r in enumerate(records[i:i + batch])]
-        t = time.process_time()
-        prepared = [annot.prepare(r) for r in items if hasattr(r, "text")]
-        cpu["clean"] += time.process_time() - t
-        t = time.process_time()
-        docs = [nlp.make_doc(text) for text, _ in prepared]
-        cpu["tokenizer"] += time.process_time() - t
-        for name, proc in nlp.pipeline:
-            t = time.process_time()
-            docs = list(proc.pipe(docs, batch_size=batch)) if hasattr(proc, "pipe") else [proc(d) for d in docs]
-            cpu[name] += time.process_time() - t
-        t = time.process_time()
-        for doc, (_, ctx) in zip(docs, prepared):
-            json_line(to_record(doc, ctx, annot.info, annot.output))
-        cpu["serialize"] += time.process_time() - t
-    return cpu
+    return step_times(load(), records, time.process_time, batch)[0]
 
 
 def run_child(code: Path, data: Path, limit: int) -> dict[str, float]:

@@ -57,30 +57,12 @@ def sastrawi_alone(texts: list[str]) -> tuple[float, int]:
 def per_step(records: list[dict], batch: int = 32) -> tuple[dict[str, float], int, float]:
     """Seconds in each step of the record path (one process), words, and start-up seconds."""
     from pipeline.runner import load
-    from pipeline.serialize import to_record
+    from record_steps import step_times  # bench/, next to this script
 
     t = time.perf_counter()
     annot = load()
     startup = time.perf_counter() - t
-    nlp = annot.nlp
-    timings = {"clean": 0.0, "tokenizer": 0.0, **{name: 0.0 for name in nlp.pipe_names}, "serialize": 0.0}
-    words = 0
-    for i in range(0, len(records), batch):
-        items = [annot.to_item(r, i + k) for k, r in enumerate(records[i:i + batch])]
-        t = time.perf_counter()
-        prepared = [annot.prepare(r) for r in items if hasattr(r, "text")]
-        timings["clean"] += time.perf_counter() - t
-        t = time.perf_counter()
-        docs = [nlp.make_doc(text) for text, _ in prepared]
-        timings["tokenizer"] += time.perf_counter() - t
-        for name, proc in nlp.pipeline:
-            t = time.perf_counter()
-            docs = list(proc.pipe(docs, batch_size=batch)) if hasattr(proc, "pipe") else [proc(d) for d in docs]
-            timings[name] += time.perf_counter() - t
-        t = time.perf_counter()
-        for doc, (_, ctx) in zip(docs, prepared):
-            words += len(to_record(doc, ctx, annot.info, annot.output)["tokens"])
-        timings["serialize"] += time.perf_counter() - t
+    timings, words = step_times(annot, records, time.perf_counter, batch)
     return timings, words, startup
 
 
