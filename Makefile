@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 DATA   ?= ../shared/data
 N      ?= 2000
 
-.PHONY: run test models cleaner bench bench-clean bench-relations bench-ner stem-accuracy soak stanza-models compare-backends clean-venv
+.PHONY: run test models cleaner bench bench-clean bench-relations bench-ner stem-accuracy soak scaling stanza-models compare-backends clean-venv
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -44,10 +44,17 @@ compare-backends: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) bench/throughput.py --data $(DATA) --limit $(N)
 
-## make soak: Dask soak and scaling (1 and 2 workers, memory sampled) on DOCS documents (not in CI)
+## make soak: the Dask memory soak, 2 workers on DOCS documents, every sample traced (not in CI; about an hour)
 DOCS   ?= 100000
 soak: $(VENV)/.installed
-	$(PY) bench/soak.py --data $(DATA) --docs $(DOCS) --workers 1 2 --baseline
+	mkdir -p out
+	$(PY) bench/soak.py --data $(DATA) --docs $(DOCS) --workers 2 --sample 10 --trace out/soak-trace.jsonl --json out/soak.json
+
+## make scaling: single process vs 2 independent processes vs Dask with 2 workers, interleaved in ROUNDS rounds on SCALE_DOCS documents
+SCALE_DOCS ?= 1000
+ROUNDS ?= 3
+scaling: $(VENV)/.installed
+	$(PY) bench/soak.py --data $(DATA) --docs $(SCALE_DOCS) --workers 2 --baseline --ceiling 2 --rounds $(ROUNDS)
 
 ## make bench-clean: cleaner speed and its leave-one-site-out table vs jusText, trafilatura, keep-10-words, rules
 bench-clean: $(VENV)/.installed
