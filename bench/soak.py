@@ -129,13 +129,23 @@ def run_single(inp: Path, sample: float, no_model: bool, copies: int = 1) -> dic
     procs = [subprocess.Popen([sys.executable, "-m", "pipeline.cli", "annotate", str(i), "-o", str(o), "-q"]
                               + (["--no-model"] if no_model else []), cwd=ROOT) for i, o in jobs]
     watched, rss = [psutil.Process(p.pid) for p in procs], []
-    while any(p.poll() is None for p in procs):
-        try:
-            rss.append(max(ps.memory_info().rss / 2**20 for ps in watched if ps.is_running()))
-        except (psutil.Error, ValueError):
-            pass
-        time.sleep(sample)
+    done = threading.Event()
+
+    def sampler() -> None:
+        while not done.is_set():
+            try:
+                rss.append(max(ps.memory_info().rss / 2**20 for ps in watched if ps.is_running()))
+            except (psutil.Error, ValueError):
+                pass
+            done.wait(sample)
+
+    th = threading.Thread(target=sampler, daemon=True)
+    th.start()
+    for p in procs:  # the clock stops when the last process ends, not at the next sample
+        p.wait()
     seconds = time.perf_counter() - t0
+    done.set()
+    th.join()
     cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
     words = docs = 0
