@@ -23,6 +23,7 @@ import yaml
 from spacy.tokens import Doc
 
 ROMAN = re.compile(r"^[IVXL]+$")
+ACRONYM = re.compile(r"^[A-Z][A-Z&-]{1,7}$")  # `PUPR`, `ATR`, `PMK` in brackets after a portfolio
 MINISTER_ABBREVIATION = re.compile(r"^(Men|Wamen|Ka|Waka)[a-z]{3,}$")
 DEFAULT_PATH = Path(__file__).parent / "lang" / "id" / "title_grammar.yaml"
 
@@ -151,6 +152,8 @@ def _title_at(doc: Doc, i: int, grammar: TitleGrammar, name_starts: dict[int, st
     k = i
     while n := _match(doc, k, grammar.qualifiers):
         k += n
+        if k + 2 < len(doc) and doc[k].text == "(" and doc[k + 2].text == ")" and _match(doc, k + 1, grammar.qualifiers):
+            k += 3  # `Pelaksana Tugas (Plt) Menko ...`: the qualifier with its abbreviation
     if _match(doc, k, grammar.ranks):
         return None  # `Komisaris Jenderal`, `Komisaris Besar`: a rank, no office
     n = _match(doc, k, grammar.heads) or _match(doc, k, grammar.abbreviations)
@@ -178,6 +181,10 @@ def _title_at(doc: Doc, i: int, grammar: TitleGrammar, name_starts: dict[int, st
             if close is not None:
                 k = close + 1  # Menteri Luar Negeri (Menlu), Menteri Koordinator ... (Menko Polhukam)
                 continue
+        if t.text == "(" and in_portfolio and k + 2 < len(doc) and doc[k + 2].text == ")" \
+                and ACRONYM.match(doc[k + 1].text) and k + 1 not in name_starts:
+            k += 3  # `Menteri Pekerjaan Umum dan Perumahan Rakyat (PUPR)`: the portfolio's abbreviation
+            break
         if grammar.ordinal is not None and (n := _ordinal_length(doc, k, grammar.ordinal)):
             k += n  # `Presiden ke-3` (one token or `ke` `-` `3`)
             continue
@@ -217,6 +224,10 @@ def _title_at(doc: Doc, i: int, grammar: TitleGrammar, name_starts: dict[int, st
                 k = bracketed  # `Kepala Staf Angkatan Darat (KSAD)`: the office with its abbreviation
                 break
             unit_end = _unit_before_org(doc, k, grammar, name_starts, title_words, known_word)
+            if unit_end is None and t.lower_ in grammar.units_before_name \
+                    and (k + 1 == len(doc) or not doc[k + 1].text[:1].isupper()):
+                k += 1  # `X sebagai Sekretaris Fraksi, Y ...`: the unit ends the phrase, its body named elsewhere
+                break
             if unit_end is None:
                 break  # the organization starts here: Ketua [Komisi Pemberantasan Korupsi]
             k = unit_end
