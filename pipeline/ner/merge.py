@@ -138,11 +138,16 @@ def _title_before_name(doc: Doc, title: Found, model: list[Found], listed: set[t
     for m in model:
         if m.label == "ORG" and title.start < m.start and m.end >= title.end and nxt in org_starts:
             continue  # `Kepala Biro Penerangan Masyarakat Divisi Humas` + `Polri`
-        if m.label == "PER" and m.start < title.start < m.end:
+        if m.label == "PER" and m.start < title.start < m.end and title.end <= m.end:
             return None  # titles precede names: `Tatang Farhanul Hakim`, `Lukman Hakim Saifuddin`
+        if m.label == "PER" and m.start < title.start < m.end:
+            continue  # `Benjamin Netanyahu Perdana` + `Menteri Israel`: the title runs on, the name ends before it
         if m.label == "LOC" and m.start <= title.start and title.end <= m.end and (m.start, m.end) in listed \
                 and (m.start, m.end) != (title.start, title.end):
             return None
+        if m.label in ("ORG", "LOC") and m.end + 1 == title.end and doc_text(doc)[m.start - 1:m.start] == "(" \
+                and doc_text(doc)[m.end:m.end + 1] == ")":
+            continue  # `Menteri ... Perumahan Rakyat (PUPR)`: the office's abbreviation, no organization
         if m.label in ("ORG", "LOC") and title.start < m.start < end and not _starts_unit(doc, m.start, units):
             end = m.start
     if end == title.end:
