@@ -41,7 +41,7 @@ from ..tokenize import doc_text
 from .merge import bracketed_abbreviations, merge_entities, state_names, titles_before_names
 from .model_spans import find_model_spans, headline_tokens
 from .persons import (find_person_cues, join_adjacent_persons, persons_after_titles, propagate_names,
-                      split_body_before_name, strip_honorifics)
+                      split_body_before_name, split_name_after_body, strip_honorifics)
 from .quotes import find_quotes
 from .rules import EntityRules, find_gazetteer_spans, find_rule_spans
 from .spans import Found, is_candidate, within_sentences
@@ -68,6 +68,7 @@ def find_entities(sdoc: Doc, sentences: list[dict[str, int]], rules: EntityRules
     merged = propagate_names(sdoc, bracketed_abbreviations(text, merged))
     merged = strip_honorifics(text, state_names(text, merged), rules.honorific_lower)
     merged = split_body_before_name(text, merged)
+    merged = split_name_after_body(text, merged, rules)
     merged += find_quotes(text, sentences)
     merged = list({(f.start, f.end, f.label): f for f in merged}.values())  # one span twice (two cues) is one
     return within_sentences(sorted(merged, key=lambda f: (f.start, -f.end)), sentences)

@@ -216,3 +216,71 @@ def split_body_before_name(text: str, spans: list[Found]) -> list[Found]:
         else:
             out.append(f)
     return out
+
+
+BODY_NAME_LINKS = ("", ",", "dari", "di", "untuk")  # what may stand between a title and the body after it
+
+
+def split_name_after_body(text: str, spans: list[Found], rules: EntityRules) -> list[Found]:
+    """`Anggota Badan Legislasi dari Partai Keadilan Sejahtera Ledia` + PER `Hanifa Amaliah`,
+    `Direktur Universitas Andalas Feri Amsari`: a model ORG/LOC right after a title (or after the
+    title's `dari`/`di`/`untuk`) that runs on into a person's name is cut where the body ends.
+    The body part must be known apart from this mention (a listed name, or an ORG/LOC of the same
+    text elsewhere in the document), more than a bare body word; the name part is 1-3 capitalised words, not all in the dictionary, no acronym or listed name, and it is a person
+    when a PER follows it directly, when it has two words or more, or when the document uses its
+    first word elsewhere without the body before it. The name part joins the PER after it."""
+    out: list[Found] = []
+    titles_end = {f.end for f in spans if f.label == "TITLE"}
+    ordered = sorted(spans, key=lambda f: (f.start, f.end))
+    skip: set[int] = set()
+    bodies: dict[str, list[Found]] = {}
+    for g in ordered:
+        if g.label in ("ORG", "LOC"):
+            bodies.setdefault(text[g.start:g.end], []).append(g)
+    for k, f in enumerate(ordered):
+        if k in skip:
+            continue
+        words = list(re.finditer(r"\S+", text[f.start:f.end]))
+        before = text[:f.start].rstrip()
+        link = before.rsplit(None, 1)[-1] if before.split() else ""
+        after_title = len(before) in titles_end or link.lower() in BODY_NAME_LINKS[2:] \
+            and len(before[:-len(link)].rstrip(" ,")) in titles_end
+        if f.label not in ("ORG", "LOC") or f.source != "model" or len(words) < 2 or not after_title:
+            out.append(f)
+            continue
+        nxt = ordered[k + 1] if k + 1 < len(ordered) else None
+        per_next = nxt is not None and nxt.label == "PER" and text[f.end:nxt.start] == " "
+        cut = _body_name_cut(text, f, words, rules, per_next, bodies)
+        if cut is None:
+            out.append(f)
+            continue
+        body_end, name_start = f.start + words[cut - 1].end(), f.start + words[cut].start()
+        out.append(Found(f.start, body_end, f.label, f.source, "body_before_person"))
+        if per_next:
+            out.append(Found(name_start, nxt.end, "PER", nxt.source, nxt.rule))
+            skip.add(k + 1)
+        else:
+            out.append(Found(name_start, f.end, "PER", f.source, "body_before_person"))
+    return out
+
+
+def _body_name_cut(text: str, f: Found, words: list, rules: EntityRules, per_next: bool,
+                   bodies: dict[str, list[Found]]) -> Optional[int]:
+    """Index of the span's first name word (see `split_name_after_body`), or None."""
+    ws = [w.group() for w in words]
+    for cut in range(len(ws) - 1, max(0, len(ws) - 4), -1):
+        body, name = ws[:cut], ws[cut:]
+        if not all(w[:1].isupper() and w.isalpha() and not (w.isupper() and len(w) > 1) and w not in rules.listed_names
+                   and w.lower() not in rules.titles.body_words for w in name) or " ".join(name) in rules.listed_names:
+            break  # name words are capitalised words, no acronyms, listed names or body words
+        if all(rules.known_word(w) for w in name):
+            continue  # ... and not all of them dictionary words (`Feri Amsari`: `feri` is one)
+        last = body[-1]
+        body_text = " ".join(body)
+        elsewhere = [g for g in bodies.get(body_text, []) if g.start != f.start]
+        if not (body_text in rules.listed_names or elsewhere) or body_text.lower() in rules.titles.body_words:
+            continue
+        name_elsewhere = re.search(rf"(?<!{re.escape(last)} )(?<!\w){re.escape(name[0])}(?!\w)", text)
+        if per_next or len(name) >= 2 or name_elsewhere:
+            return cut
+    return None
