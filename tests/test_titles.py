@@ -247,3 +247,11 @@ def test_model_spans_do_not_cut_the_office_or_swallow_its_head(annotator):
     doc = annotator("Gantz tidak akan melibatkan Benjamin Netanyahu Perdana Menteri Israel saat ini.")
     ents = [(e["label"], e["text"]) for e in doc["entities"]]
     assert ("PER", "Benjamin Netanyahu") in ents and ("TITLE", "Perdana Menteri") in ents, ents
+
+
+def test_a_model_person_that_begins_inside_a_title_ends_it(annotator):
+    # `Puan` is a dictionary word ending like a portfolio noun: the model's person says the name begins there
+    doc = annotator("Presiden menunjuk Menko Bidang Pembangunan Manusia dan Kebudayaan Puan Maharani kemarin.")
+    ents = [(e["label"], e["text"]) for e in doc["entities"]]
+    assert ("TITLE", "Menko Bidang Pembangunan Manusia dan Kebudayaan") in ents, ents
+    assert ("PER", "Puan Maharani") in ents, ents

@@ -142,6 +142,8 @@ def _title_before_name(doc: Doc, title: Found, model: list[Found], listed: set[t
             return None  # titles precede names: `Tatang Farhanul Hakim`, `Lukman Hakim Saifuddin`
         if m.label == "PER" and m.start < title.start < m.end:
             continue  # `Benjamin Netanyahu Perdana` + `Menteri Israel`: the title runs on, the name ends before it
+        if m.label == "PER" and title.start < m.start < end < m.end:
+            end = m.start  # `Menko Bidang Pembangunan Manusia dan Kebudayaan` + `Puan Maharani`: the name begins
         if m.label == "LOC" and m.start <= title.start and title.end <= m.end and (m.start, m.end) in listed \
                 and (m.start, m.end) != (title.start, title.end):
             return None
@@ -212,7 +214,7 @@ def bracketed_abbreviations(text: str, spans: list[Found]) -> list[Found]:
     spans = sorted(spans, key=lambda f: (f.start, f.end))
     while k < len(spans):
         f = spans[k]
-        m = re.match(r"\s*\(([A-Z][A-Za-z]{1,9})\)", text[f.end:f.end + 16])
+        m = re.match(r"\s*\(([A-Z][A-Za-z]{1,9}(?: [A-Z]{2,4})?)\)", text[f.end:f.end + 20])  # `(DPR RI)`
         if f.label in ("ORG", "LOC") and m:
             inner = (f.end + m.start(1), f.end + m.end(1))
             inside = [g for g in spans[k + 1:] if g.start < f.end + m.end()]

@@ -63,6 +63,12 @@ def find_person_cues(doc: Doc, spans: list[Found], rules: EntityRules,
                     (by_start.get(doc[nxt + 1].idx) or f).label in ("LOC", "ORG"):
                 end = doc[nxt].idx + len(doc[nxt].text)  # `Duta Besar Iran untuk PBB, Majid ...`
                 continue
+            if doc[nxt].lower_ == "bidang" and nxt + 1 < len(doc) and doc[nxt + 1].text[:1].isupper():
+                m = nxt + 1  # `Wakil Ketua Umum Kadin Indonesia Bidang Properti Hendro S. Gondokusumo`: the field
+                while m < len(doc) and (doc[m].lower_ in ("dan", ",") or doc[m].is_title and rules.known_word(doc[m].text)):
+                    m += 1
+                end = doc[m - 1].idx + len(doc[m - 1].text)
+                continue
             if doc[nxt].text == ",":
                 end = doc[nxt].idx + 1
             break
@@ -138,12 +144,16 @@ def persons_after_titles(doc: Doc, spans: list[Found], rules: EntityRules) -> li
     return out
 
 
+NAME_GAPS = (" ", "\u00a0", "\u00ac\u2020")  # a space, a no-break space, and one read as Mac Roman (`Joko¬†Widodo`)
+
+
 def join_adjacent_persons(text: str, spans: list[Found]) -> list[Found]:
-    """`Mohammad Javad` (cue) + `Zarif` (model), separated by one space -> one PER."""
+    """`Mohammad Javad` (cue) + `Zarif` (model), separated by one space -> one PER (also by a
+    no-break space, as CLICK-ID writes it: `Joko¬†Widodo`)."""
     out: list[Found] = []
     for f in spans:
         prev = out[-1] if out else None
-        if prev and prev.label == f.label == "PER" and text[prev.end:f.start] == " ":
+        if prev and prev.label == f.label == "PER" and text[prev.end:f.start] in NAME_GAPS:
             kept = prev if not is_candidate(prev) or is_candidate(f) else f  # the model's part decides
             out[-1] = Found(prev.start, f.end, "PER", kept.source, kept.rule)
         else:

@@ -35,3 +35,10 @@ def test_state_names_keep_their_title_word():
     text = "Kerajaan Arab Saudi menolak usul itu."
     out = state_names(text, [Found(9, 19, "LOC", "gazetteer")])
     assert [text[f.start:f.end] for f in out] == ["Kerajaan Arab Saudi"]
+
+
+def test_a_two_word_bracketed_abbreviation_belongs_to_the_name():
+    text = "Ketua Dewan Perwakilan Rakyat (DPR RI) Bambang Soesatyo menyatakan itu."
+    spans = [Found(0, 5, "TITLE", "rule"), Found(6, 29, "ORG", "model"), Found(31, 37, "ORG", "model")]
+    assert [(text[f.start:f.end], f.label) for f in bracketed_abbreviations(text, spans)][1] == (
+        "Dewan Perwakilan Rakyat (DPR RI)", "ORG")
