@@ -60,6 +60,7 @@ class TitleGrammar:
     reject_after: set = field(default_factory=set)
     name_part_heads: set = field(default_factory=set)
     units_before_name: set = field(default_factory=set)
+    lower_units: set = field(default_factory=set)
     ranks: dict = field(default_factory=dict)
     ordinal: Optional[re.Pattern] = None
     abstract_noun: Optional[re.Pattern] = None
@@ -91,7 +92,7 @@ def _load(path: str) -> TitleGrammar:
         named_units=low("named_units"), bill_words=low("bill_words"),
         portfolio_words=low("portfolio_words"), portfolio_suffixes=tuple(data.get("portfolio_suffixes", [])),
         connectors=low("portfolio_connectors"), reject_after=low("reject_after"),
-        name_part_heads=low("name_part_heads"), units_before_name=low("units_before_name"),
+        name_part_heads=low("name_part_heads"), units_before_name=low("units_before_name"), lower_units=low("lower_units"),
         ranks=_phrases(data.get("ranks", [])),
         ordinal=re.compile(data["ordinal_pattern"]) if data.get("ordinal_pattern") else None,
         abstract_noun=re.compile(data["abstract_noun_pattern"]) if data.get("abstract_noun_pattern") else None)
@@ -224,6 +225,11 @@ def _title_at(doc: Doc, i: int, grammar: TitleGrammar, name_starts: dict[int, st
                 k = bracketed  # `Kepala Staf Angkatan Darat (KSAD)`: the office with its abbreviation
                 break
             unit_end = _unit_before_org(doc, k, grammar, name_starts, title_words, known_word)
+            if unit_end is None and t.lower_ in grammar.lower_units and t.is_lower and k + 1 < len(doc) and doc[k + 1].is_lower \
+                    and doc[k + 1].lower_ in grammar.portfolio_words | _suffixed(doc[k + 1], known_word):
+                k += 2  # `anggota komisi hukum` + ORG `DPR`: a unit named by its field, in lower case
+                in_portfolio = False
+                continue
             if unit_end is None and t.lower_ in grammar.units_before_name \
                     and (k + 1 == len(doc) or not doc[k + 1].text[:1].isupper()):
                 k += 1  # `X sebagai Sekretaris Fraksi, Y ...`: the unit ends the phrase, its body named elsewhere
@@ -307,6 +313,8 @@ def _portfolio_word(doc: Doc, k: int, grammar: TitleGrammar, name_starts: dict[i
     if k in name_starts or _match(doc, k, grammar.heads) \
             or t.lower_ in grammar.body_words:
         return False
+    if t.lower_ in ("dalam", "luar"):  # only `Dalam Negeri`, `Luar Negeri`: `... Presiden Dalam keterangannya`
+        return k + 1 < len(doc) and doc[k + 1].lower_ == "negeri"
     if t.lower_ in grammar.portfolio_words:
         return True
     if grammar.abstract_noun is not None and t.is_alpha and grammar.abstract_noun.match(t.lower_):

@@ -255,3 +255,17 @@ def test_a_model_person_that_begins_inside_a_title_ends_it(annotator):
     ents = [(e["label"], e["text"]) for e in doc["entities"]]
     assert ("TITLE", "Menko Bidang Pembangunan Manusia dan Kebudayaan") in ents, ents
     assert ("PER", "Puan Maharani") in ents, ents
+
+
+@pytest.mark.parametrize("text,titles", [
+    # a lower-case body word with its lower-case field is the office's unit; the organization follows
+    ("Saat itu, Fahri juga masih menjabat sebagai anggota komisi hukum DPR.", ["anggota komisi hukum"]),
+    # ... not a party (`anggota partai politik` is no office's unit)
+    ("Ia menjadi anggota partai politik sejak muda.", ["anggota"]),
+    # `Dalam`/`Luar` are portfolio words only before `Negeri`
+    ("Hal itu disampaikan Menteri Dalam Negeri Tjahjo Kumolo.", ["Menteri Dalam Negeri"]),
+    ("Demikian disampaikan kepala biro pers sekretaris presiden Dalam keterangan tertulisnya itu.",
+     ["kepala biro pers sekretaris presiden"]),
+])
+def test_lower_case_units_and_portfolio_words_that_need_their_partner(rules_only, text, titles):
+    assert spans(rules_only, text, "TITLE") == titles

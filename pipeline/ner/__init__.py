@@ -38,7 +38,7 @@ from typing import Callable, Optional
 from spacy.tokens import Doc
 
 from ..tokenize import doc_text
-from .merge import bracketed_abbreviations, merge_entities, state_names, titles_before_names
+from .merge import bracketed_abbreviations, join_listed_names, merge_entities, state_names, titles_before_names
 from .model_spans import find_model_spans, headline_tokens
 from .persons import (find_person_cues, join_adjacent_persons, persons_after_titles, propagate_names,
                       split_body_before_name, split_name_after_body, strip_honorifics)
@@ -65,7 +65,7 @@ def find_entities(sdoc: Doc, sentences: list[dict[str, int]], rules: EntityRules
     cues = find_person_cues(sdoc, merged, rules, headline)
     merged = join_adjacent_persons(text, sorted(merged + cues, key=lambda f: (f.start, f.end)))
     merged = persons_after_titles(sdoc, merged, rules)
-    merged = propagate_names(sdoc, bracketed_abbreviations(text, merged))
+    merged = propagate_names(sdoc, bracketed_abbreviations(text, join_listed_names(text, merged, rules.listed_names)))
     merged = strip_honorifics(text, state_names(text, merged), rules.honorific_lower)
     merged = split_body_before_name(text, merged)
     merged = split_name_after_body(text, merged, rules)

@@ -229,6 +229,19 @@ def bracketed_abbreviations(text: str, spans: list[Found]) -> list[Found]:
     return out
 
 
+def join_listed_names(text: str, spans: list[Found], listed: set[str]) -> list[Found]:
+    """Two adjacent ORG spans that together are a listed name are one (`Mabes` + `Polri` -> `Mabes Polri`)."""
+    out: list[Found] = []
+    for f in sorted(spans, key=lambda f: (f.start, f.end)):
+        prev = out[-1] if out else None
+        if prev and prev.label == f.label == "ORG" and text[prev.end:f.start] == " " \
+                and text[prev.start:f.end] in listed:
+            out[-1] = Found(prev.start, f.end, "ORG", prev.source, prev.rule)
+        else:
+            out.append(f)
+    return out
+
+
 STATE_PREFIXES = ("Kerajaan", "Kesultanan", "Keamiran")
 
 

@@ -42,3 +42,15 @@ def test_a_two_word_bracketed_abbreviation_belongs_to_the_name():
     spans = [Found(0, 5, "TITLE", "rule"), Found(6, 29, "ORG", "model"), Found(31, 37, "ORG", "model")]
     assert [(text[f.start:f.end], f.label) for f in bracketed_abbreviations(text, spans)][1] == (
         "Dewan Perwakilan Rakyat (DPR RI)", "ORG")
+
+
+def test_two_adjacent_organizations_that_together_are_a_listed_name_are_one(entity_rules):
+    from pipeline.ner.merge import join_listed_names
+
+    text = "Kepala Biro Penerangan Masyarakat Mabes Polri Dedi Prasetyo hadir."
+    i = text.index("Mabes")
+    spans = [Found(i, i + 5, "ORG", "model"), Found(i + 6, i + 11, "ORG", "model")]
+    assert [text[f.start:f.end] for f in join_listed_names(text, spans, entity_rules.listed_names)] == ["Mabes Polri"]
+    text = "Polri KPK hadir."  # not listed together: two organizations
+    spans = [Found(0, 5, "ORG", "model"), Found(6, 9, "ORG", "model")]
+    assert len(join_listed_names(text, spans, entity_rules.listed_names)) == 2
