@@ -52,6 +52,7 @@ def merge_entities(doc: Doc, model: list[Found], rules: list[Found], gazetteer: 
                     and (g.start, g.end) != (inside[0].start, inside[0].end) and free(g.start, g.end):
                 take(Found(g.start, g.end, inside[0].label, g.source, g.rule))  # the model's label
     gaz_at = {(g.start, g.end): g for g in gazetteer}
+    org_names = {text[g.start:g.end] for g in gazetteer if g.label == "ORG"}
     # a model span that is exactly a listed name takes the list's label (Mosul: LOC, PBB: ORG)
     model = [gaz_at.get((f.start, f.end), f) for f in model]
     for f in model:
@@ -59,7 +60,7 @@ def merge_entities(doc: Doc, model: list[Found], rules: list[Found], gazetteer: 
             rest = text[piece.start:piece.end]
             if (piece.start, piece.end) != (f.start, f.end) and " " not in rest and known_word(rest):
                 continue  # `Kota` left over from `Kota Deir` once `Deir Az Zor` was taken
-            for part in _split_leading_place(doc, piece, place_names):
+            for part in _split_leading_place(doc, piece, place_names, org_names):
                 part = gaz_at.get((part.start, part.end), part)  # `Rusia` left of a model `Luar Negeri Rusia`
                 if free(part.start, part.end):
                     take(part)
@@ -189,18 +190,30 @@ def _pieces_outside(doc: Doc, f: Found, taken: bytearray) -> Iterable[Found]:
     return [Found(best[0].idx, best[-1].idx + len(best[-1].text), f.label, f.source, f.rule)]
 
 
-def _split_leading_place(doc: Doc, f: Found, place_names: set[str]) -> list[Found]:
+REGION_WORDS = ("Provinsi", "Kabupaten", "Kota")
+
+
+def _split_leading_place(doc: Doc, f: Found, place_names: set[str], org_names: frozenset[str] | set[str] = frozenset()
+                         ) -> list[Found]:
     """`Rusia Sergei Lavrov` (one model span) -> LOC `Rusia` + the rest, when the span starts
-    with a known place followed by more capitalised words."""
+    with a known place followed by more capitalised words; a model person that starts with a
+    listed organization is that organization and the rest (`Houthi Yaman` -> ORG `Houthi` + `Yaman`),
+    and one that is a region word and a listed place is that place (`Provinsi Jawa Barat`)."""
     span = doc.char_span(f.start, f.end)
     if span is None or len(span) < 2 or f.label == "LOC":
         return [f]
+    if f.label == "PER" and span[0].text in REGION_WORDS and span[1:].text in place_names:
+        return [Found(f.start, f.end, "LOC", f.source, "region_name")]
     for k in range(min(3, len(span) - 1), 0, -1):
         head = span[:k]
         if head.text in place_names and span[k].text[:1].isupper() and f.label == "PER":
             rest = span[k:]
             return [Found(head.start_char, head.end_char, "LOC", "gazetteer", "gazetteer"),
                     Found(rest.start_char, rest.end_char, f.label, f.source, f.rule)]
+        if head.text in org_names and f.label == "PER" and span[k:].text in place_names:
+            rest = span[k:]
+            return [Found(head.start_char, head.end_char, "ORG", "gazetteer", "gazetteer"),
+                    Found(rest.start_char, rest.end_char, "LOC", "gazetteer", "gazetteer")]
     return [f]
 
 

@@ -54,3 +54,10 @@ def test_two_adjacent_organizations_that_together_are_a_listed_name_are_one(enti
     text = "Polri KPK hadir."  # not listed together: two organizations
     spans = [Found(0, 5, "ORG", "model"), Found(6, 9, "ORG", "model")]
     assert len(join_listed_names(text, spans, entity_rules.listed_names)) == 2
+
+
+def test_a_model_person_made_of_a_listed_body_and_a_place_is_split(annotator):
+    doc = annotator("Washington menuduh Iran, meski pemberontak Houthi Yaman mengklaim serangan terhadap Arab Saudi.")
+    ents = [(e["label"], e["text"]) for e in doc["entities"] if e["label"] != "QUOTE"]
+    assert ("ORG", "Houthi") in ents and ("LOC", "Yaman") in ents, ents
+    assert not any(label == "PER" for label, _ in ents), ents
