@@ -51,6 +51,10 @@ def merge_entities(doc: Doc, model: list[Found], rules: list[Found], gazetteer: 
             if len(inside) == 1 and g.start == inside[0].start and inside[0].end <= g.end \
                     and (g.start, g.end) != (inside[0].start, inside[0].end) and free(g.start, g.end):
                 take(Found(g.start, g.end, inside[0].label, g.source, g.rule))  # the model's label
+            elif g.rule.startswith("org_regional_body") and len(inside) >= 2 and inside[0].start == g.start \
+                    and inside[0].label == "ORG" and all(m.start >= g.start and m.end <= g.end for m in inside) \
+                    and free(g.start, g.end):
+                take(g)  # `DPRD` + `Jawa Barat` (two model spans): the regional body with its region is one ORG
     gaz_at = {(g.start, g.end): g for g in gazetteer}
     org_names = {text[g.start:g.end] for g in gazetteer if g.label == "ORG"}
     # a model span that is exactly a listed name takes the list's label (Mosul: LOC, PBB: ORG)

@@ -122,8 +122,10 @@ def strip_honorifics(text: str, spans: list[Found], honorifics: set[str]) -> lis
 
 def persons_after_titles(doc: Doc, spans: list[Found], rules: EntityRules) -> list[Found]:
     """A title chain is followed by a person: a model ORG/LOC right after `TITLE [ORG|LOC] [,]`
-    made only of capitalised non-dictionary words becomes PER (`juru bicara Kementrian Pertahanan
-    Rusia, Igor Konashenkov`)."""
+    made of capitalised words, not all in the dictionary, no acronym, body word or listed name
+    (nor one ending in a listed name, `Provinsi Jawa Barat`), becomes PER
+    (`juru bicara Kementrian Pertahanan Rusia, Igor Konashenkov`, `Bupati Lampung Utara, Agung Ilmu
+    Mangkunegara`)."""
     out = list(spans)
     for k, f in enumerate(out):
         if f.label not in ("ORG", "LOC") or f.source != "model" or k == 0:
@@ -138,8 +140,12 @@ def persons_after_titles(doc: Doc, spans: list[Found], rules: EntityRules) -> li
         words = doc_text(doc)[f.start:f.end].split()
         names = [w for w in words if w.lower() not in NAME_PARTICLES and w.split("-")[0].lower() not in NAME_PARTICLES]
         if len(words) >= 2 and names and words[0] in names \
-                and all(w[:1].isupper() and not rules.known_word(w) for w in names) \
+                and all(w[:1].isupper() and w.lower() not in rules.titles.body_words for w in names) \
+                and not all(rules.known_word(w) for w in names) and not any(w in rules.listed_names for w in words) \
+                and not any(w.isupper() and len(w) > 1 for w in words) \
+                and not any(" ".join(words[i:]) in rules.listed_names for i in range(len(words))) \
                 and not any(w in rules.place_names for w in words):  # `Raja Salman bin Abdulaziz al-Saud` (LOC)
+            # names may hold dictionary words (`Agung Ilmu Mangkunegara`), not all of them
             out[k] = Found(f.start, f.end, "PER", f.source, "after_title")
     return out
 

@@ -61,3 +61,18 @@ def test_a_model_person_made_of_a_listed_body_and_a_place_is_split(annotator):
     ents = [(e["label"], e["text"]) for e in doc["entities"] if e["label"] != "QUOTE"]
     assert ("ORG", "Houthi") in ents and ("LOC", "Yaman") in ents, ents
     assert not any(label == "PER" for label, _ in ents), ents
+
+
+def test_a_person_tagged_org_after_a_title_and_a_regional_body_with_its_region(annotator):
+    # a name that holds dictionary words (`Agung`, `Ilmu`) after `Bupati Lampung Utara,` is a person
+    doc = annotator("Berita tertangkapnya Bupati Lampung Utara, Agung Ilmu Mangkunegara disambut lega oleh masyarakat.")
+    ents = [(e["label"], e["text"]) for e in doc["entities"] if e["label"] != "QUOTE"]
+    assert ("PER", "Agung Ilmu Mangkunegara") in ents, ents
+    # ... but a party's name with its acronym stays the organization (`PDI Perjuangan`)
+    doc = annotator("Sekretaris Jenderal PDI Perjuangan Hasto Kristiyanto menolak usul itu.")
+    ents = [(e["label"], e["text"]) for e in doc["entities"] if e["label"] != "QUOTE"]
+    assert ("PER", "Hasto Kristiyanto") in ents and not any(t.startswith("PDI") and lab == "PER" for lab, t in ents), ents
+    # the regional body and a two-word region are one ORG, also where the model found two spans
+    doc = annotator("Ia merespons anggota DPRD Jawa Barat dari Fraksi Partai Gerindra Daddy Rohanandi kemarin.")
+    ents = [(e["label"], e["text"]) for e in doc["entities"] if e["label"] != "QUOTE"]
+    assert ("ORG", "DPRD Jawa Barat") in ents, ents
