@@ -127,7 +127,10 @@ def find_titles(doc: Doc, grammar: TitleGrammar, name_starts: dict[int, str],
             continue
         end, rule = found
         if i > 0 and doc[i - 1].lower_ in grammar.reject_after:
-            i = end
+            # `para Menteri Kabinet Kerja Presiden Joko Widodo`: no office held, but a head after the
+            # portfolio starts one of its own
+            i = next((k for k in range(i + 1, end) if doc[k].text[:1].isupper() and _match(doc, k, grammar.heads)
+                      and doc[k - 1].lower_ not in title_words and not _match(doc, k - 1, grammar.qualifiers)), end)
             continue
         if i > 0 and doc[i - 1].is_title and doc[i - 1].lower_ in grammar.body_words:
             i = end  # `Kepala Sekretariat Presiden`, `Kantor Presiden`: the office word names the body

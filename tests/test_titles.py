@@ -269,3 +269,8 @@ def test_a_model_person_that_begins_inside_a_title_ends_it(annotator):
 ])
 def test_lower_case_units_and_portfolio_words_that_need_their_partner(rules_only, text, titles):
     assert spans(rules_only, text, "TITLE") == titles
+
+
+def test_a_plural_office_is_none_but_a_head_after_its_portfolio_starts_one(rules_only):
+    text = "Pengusaha curhat di depan para Menteri Kabinet Kerja Presiden Joko Widodo dan para Wakil Ketua KPK."
+    assert spans(rules_only, text, "TITLE") == ["Presiden"]

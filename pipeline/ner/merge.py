@@ -85,14 +85,17 @@ def _listed_body(f: Found, text: str, known_word: Callable[[str], bool]) -> bool
 
 
 def titles_before_names(doc: Doc, rules: list[Found], model: list[Found], gazetteer: list[Found],
-                        units: dict[str, list[tuple[str, ...]]]) -> list[Found]:
+                        units: dict[str, list[tuple[str, ...]]], heads: frozenset[str] | set[str] = frozenset()
+                        ) -> list[Found]:
     """ANNOTATION.md v2: a title stops where a named organization or place begins, and where the
     model ran it says where that is: `anggota Badan Anggaran DPR` with a model ORG `Badan
     Anggaran DPR` ... is TITLE `anggota` + ORG, unless the title grammar's internal unit begins
     there (`units`: `Ketua Majelis Hakim` + `Pengadilan ...`, `anggota Dewan Pimpinan Pusat` +
     `PPP`). A title word that opens a model place which is exactly a listed place is part of its
     name (`Raja Ampat`), and so is one inside a model person's name after its first word
-    (`Tatang Farhanul Hakim`): no title then."""
+    (`Tatang Farhanul Hakim`): no title then. Where a model ORG cut the title, the title's words
+    after that ORG that begin with an office head (`heads`, one-word heads of the grammar) are a
+    title of their own (`Menteri Kabinet Kerja Presiden Joko Widodo` -> `Menteri` + ORG + `Presiden`)."""
     if not model_ran(doc):
         return rules
     covering = ModelIndex(model, len(doc_text(doc)))
@@ -101,10 +104,28 @@ def titles_before_names(doc: Doc, rules: list[Found], model: list[Found], gazett
     out = []
     for f in rules:
         if f.label == "TITLE":
-            f = _title_before_name(doc, f, covering.overlapping(f.start, f.end), listed, units, org_starts)
+            over = covering.overlapping(f.start, f.end)
+            rest = _title_after_cut(doc, f, over, heads)
+            f = _title_before_name(doc, f, over, listed, units, org_starts)
+            if rest is not None and f is not None and f.end <= rest.start:
+                out.append(f)
+                f = rest
         if f is not None:
             out.append(f)
     return out
+
+
+def _title_after_cut(doc: Doc, title: Found, model: list[Found], heads: frozenset[str] | set[str]) -> Found | None:
+    """The part of a title after the last model ORG/LOC inside it, when it begins with a head."""
+    inside = [m for m in model if m.label in ("ORG", "LOC") and title.start < m.start and m.end < title.end]
+    if not inside or not heads:
+        return None
+    span = doc.char_span(max(m.end for m in inside), title.end, alignment_mode="contract")
+    while span is not None and len(span) and span[0].is_space:
+        span = span[1:]
+    if span is None or not len(span) or span[0].lower_ not in heads or not span[0].text[:1].isupper():
+        return None
+    return Found(span.start_char, span.end_char, title.label, title.source, title.rule)
 
 
 class ModelIndex:
