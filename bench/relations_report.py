@@ -142,6 +142,49 @@ def errors(gold: Iterable[dict], pred: dict[str, dict], n: int) -> list[str]:
     return out[:n]
 
 
+def _span_cause(ent: dict, pred_ents: list[dict], any_offset: bool) -> str:
+    """How the predicted entities treat one gold span: `ok` (same text there), `extent` (a predicted
+    span overlaps it with other bounds), `type` (none overlaps, but the text is predicted elsewhere
+    with this doc's same text... not applicable) or `missing`. A hand-labeled tail has no offset
+    (`any_offset`): it is `ok` when some predicted span of the article has its text."""
+    want = norm(ent["text"])
+    if any_offset:
+        if any(norm(e["text"]) == want for e in pred_ents):
+            return "ok"
+        return "extent" if any(want and (want in norm(e["text"]) or norm(e["text"]) in want) and norm(e["text"])
+                               for e in pred_ents) else "missing"
+    start, end = ent["start"], ent["end"]
+    over = [e for e in pred_ents if e["start"] < end and start < e["end"] and e["label"] != "QUOTE"
+            or e["label"] == "QUOTE" and e["start"] < end and start < e["end"]]
+    if any(norm(e["text"]) == want for e in over):
+        return "ok"
+    return "extent" if over else "missing"
+
+
+def causes(gold: Iterable[dict], pred: dict[str, dict]) -> Counter:
+    """Count misses and false positives by cause: for a miss, whether its head and tail spans were
+    predicted as such (`ok`), with other bounds (`extent`) or not at all (`missing`), both `ok`
+    meaning the patterns (or the contract reading) missed it; for a false positive, whether the gold
+    has the same label and head with a tail the prediction overlaps or contains (`extent`), the same
+    label and tail with another head (`extent`), or nothing near it (`precision`)."""
+    c: Counter = Counter()
+    for g in gold:
+        gf, p = facts_of(g), pred.get(g["id"], {})
+        pf, pents = facts_of(p), p.get("entities", [])
+        extra = part_of(g) == "extra"
+        for f in set(gf) - set(pf):
+            r = gf[f][0]
+            h = _span_cause(r["head_ent"], pents, False)
+            t = _span_cause(r["tail_ent"], pents, extra)
+            kind = "pattern" if h == t == "ok" else f"head {h}" if h != "ok" else f"tail {t}"
+            c[("miss", f[0], kind)] += 1
+        for f in set(pf) - set(gf):
+            near = any(g2[0] == f[0] and (g2[1] == f[1] and (g2[2] in f[2] or f[2] in g2[2])
+                                           or g2[2] == f[2] and (g2[1] in f[1] or f[1] in g2[1])) for g2 in gf)
+            c[("fp", f[0], "extent" if near else "precision")] += 1
+    return c
+
+
 HANDLABELED = Path(__file__).resolve().parent.parent / "tests" / "gold" / "relations" / "handlabeled.yaml"
 
 
@@ -219,6 +262,8 @@ def main(argv=None) -> int:
                     help="part for --errors/--patterns (extra: the hand-labeled tuning articles)")
     ap.add_argument("--patterns", action="store_true", help="per-pattern report")
     ap.add_argument("--json", help="write scores and the pattern report as JSON")
+    ap.add_argument("--causes", action="store_true", help="count misses and false positives on --part by cause "
+                                                          "(entity extent, missing entity, pattern)")
     ap.add_argument("--batch", help="first look: annotate and score only the hand-labeled articles of this "
                                     "batch (their `batch:` in handlabeled.yaml), before reading their errors")
     a = ap.parse_args(argv)
@@ -258,6 +303,10 @@ def main(argv=None) -> int:
                 print(f"    + {ex}")
             for ex in row["wrong"][:2]:
                 print(f"    - {ex}")
+    if a.causes:
+        print(f"\n## misses and false positives on the {a.part} part by cause")
+        for (kind, lab, why), n in sorted(causes(parts[a.part], pred).items(), key=lambda kv: (kv[0][0], -kv[1])):
+            print(f"{kind:<5} {lab:<11} {why:<15} {n:>4}")
     if a.errors:
         print(f"\n## errors on the {a.part} part")
         print("\n".join(errors(parts[a.part], pred, a.errors)))

@@ -23,6 +23,7 @@ import yaml
 from spacy.tokens import Doc
 
 ROMAN = re.compile(r"^[IVXL]+$")
+ACRONYM = re.compile(r"^[A-Z][A-Z&-]{1,7}$")  # `PUPR`, `ATR`, `PMK` in brackets after a portfolio
 MINISTER_ABBREVIATION = re.compile(r"^(Men|Wamen|Ka|Waka)[a-z]{3,}$")
 DEFAULT_PATH = Path(__file__).parent / "lang" / "id" / "title_grammar.yaml"
 
@@ -59,6 +60,7 @@ class TitleGrammar:
     reject_after: set = field(default_factory=set)
     name_part_heads: set = field(default_factory=set)
     units_before_name: set = field(default_factory=set)
+    lower_units: set = field(default_factory=set)
     ranks: dict = field(default_factory=dict)
     ordinal: Optional[re.Pattern] = None
     abstract_noun: Optional[re.Pattern] = None
@@ -90,7 +92,7 @@ def _load(path: str) -> TitleGrammar:
         named_units=low("named_units"), bill_words=low("bill_words"),
         portfolio_words=low("portfolio_words"), portfolio_suffixes=tuple(data.get("portfolio_suffixes", [])),
         connectors=low("portfolio_connectors"), reject_after=low("reject_after"),
-        name_part_heads=low("name_part_heads"), units_before_name=low("units_before_name"),
+        name_part_heads=low("name_part_heads"), units_before_name=low("units_before_name"), lower_units=low("lower_units"),
         ranks=_phrases(data.get("ranks", [])),
         ordinal=re.compile(data["ordinal_pattern"]) if data.get("ordinal_pattern") else None,
         abstract_noun=re.compile(data["abstract_noun_pattern"]) if data.get("abstract_noun_pattern") else None)
@@ -125,7 +127,10 @@ def find_titles(doc: Doc, grammar: TitleGrammar, name_starts: dict[int, str],
             continue
         end, rule = found
         if i > 0 and doc[i - 1].lower_ in grammar.reject_after:
-            i = end
+            # `para Menteri Kabinet Kerja Presiden Joko Widodo`: no office held, but a head after the
+            # portfolio starts one of its own
+            i = next((k for k in range(i + 1, end) if doc[k].text[:1].isupper() and _match(doc, k, grammar.heads)
+                      and doc[k - 1].lower_ not in title_words and not _match(doc, k - 1, grammar.qualifiers)), end)
             continue
         if i > 0 and doc[i - 1].is_title and doc[i - 1].lower_ in grammar.body_words:
             i = end  # `Kepala Sekretariat Presiden`, `Kantor Presiden`: the office word names the body
@@ -151,6 +156,8 @@ def _title_at(doc: Doc, i: int, grammar: TitleGrammar, name_starts: dict[int, st
     k = i
     while n := _match(doc, k, grammar.qualifiers):
         k += n
+        if k + 2 < len(doc) and doc[k].text == "(" and doc[k + 2].text == ")" and _match(doc, k + 1, grammar.qualifiers):
+            k += 3  # `Pelaksana Tugas (Plt) Menko ...`: the qualifier with its abbreviation
     if _match(doc, k, grammar.ranks):
         return None  # `Komisaris Jenderal`, `Komisaris Besar`: a rank, no office
     n = _match(doc, k, grammar.heads) or _match(doc, k, grammar.abbreviations)
@@ -178,6 +185,10 @@ def _title_at(doc: Doc, i: int, grammar: TitleGrammar, name_starts: dict[int, st
             if close is not None:
                 k = close + 1  # Menteri Luar Negeri (Menlu), Menteri Koordinator ... (Menko Polhukam)
                 continue
+        if t.text == "(" and in_portfolio and k + 2 < len(doc) and doc[k + 2].text == ")" \
+                and ACRONYM.match(doc[k + 1].text) and k + 1 not in name_starts:
+            k += 3  # `Menteri Pekerjaan Umum dan Perumahan Rakyat (PUPR)`: the portfolio's abbreviation
+            break
         if grammar.ordinal is not None and (n := _ordinal_length(doc, k, grammar.ordinal)):
             k += n  # `Presiden ke-3` (one token or `ke` `-` `3`)
             continue
@@ -217,6 +228,15 @@ def _title_at(doc: Doc, i: int, grammar: TitleGrammar, name_starts: dict[int, st
                 k = bracketed  # `Kepala Staf Angkatan Darat (KSAD)`: the office with its abbreviation
                 break
             unit_end = _unit_before_org(doc, k, grammar, name_starts, title_words, known_word)
+            if unit_end is None and t.lower_ in grammar.lower_units and t.is_lower and k + 1 < len(doc) and doc[k + 1].is_lower \
+                    and doc[k + 1].lower_ in grammar.portfolio_words | _suffixed(doc[k + 1], known_word):
+                k += 2  # `anggota komisi hukum` + ORG `DPR`: a unit named by its field, in lower case
+                in_portfolio = False
+                continue
+            if unit_end is None and t.lower_ in grammar.units_before_name \
+                    and (k + 1 == len(doc) or not doc[k + 1].text[:1].isupper()):
+                k += 1  # `X sebagai Sekretaris Fraksi, Y ...`: the unit ends the phrase, its body named elsewhere
+                break
             if unit_end is None:
                 break  # the organization starts here: Ketua [Komisi Pemberantasan Korupsi]
             k = unit_end
@@ -296,6 +316,8 @@ def _portfolio_word(doc: Doc, k: int, grammar: TitleGrammar, name_starts: dict[i
     if k in name_starts or _match(doc, k, grammar.heads) \
             or t.lower_ in grammar.body_words:
         return False
+    if t.lower_ in ("dalam", "luar"):  # only `Dalam Negeri`, `Luar Negeri`: `... Presiden Dalam keterangannya`
+        return k + 1 < len(doc) and doc[k + 1].lower_ == "negeri"
     if t.lower_ in grammar.portfolio_words:
         return True
     if grammar.abstract_noun is not None and t.is_alpha and grammar.abstract_noun.match(t.lower_):

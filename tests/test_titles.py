@@ -214,3 +214,63 @@ def test_an_internal_unit_before_a_listed_organization_stays_in_the_title(annota
     # a body right after the head is still the organization (`Ketua Komisi Pemberantasan Korupsi`)
     doc = annotator("Ketua Komisi Pemberantasan Korupsi Agus Rahardjo hadir.")
     assert ("TITLE", "Ketua") in [(e["label"], e["text"]) for e in doc["entities"]]
+
+
+@pytest.mark.parametrize("text,titles", [
+    # the portfolio's own abbreviation in brackets is part of the office (relations-dev decision 2)
+    ("Hadir pula Menteri Pekerjaan Umum dan Perumahan Rakyat (PUPR) Basuki Hadimuljono.",
+     ["Menteri Pekerjaan Umum dan Perumahan Rakyat (PUPR)"]),
+    ("Menteri Perencanaan Pembangunan Nasional (PPN) Bambang Brodjonegoro tiba.",
+     ["Menteri Perencanaan Pembangunan Nasional (PPN)"]),
+    # ... but a country in brackets is no abbreviation of the office
+    ("Menteri Luar Negeri (AS) Mike Pompeo tiba.", ["Menteri Luar Negeri"]),
+    # a qualifier with its abbreviation, and `Manusia` in a portfolio
+    ("Darmin menjadi Pelaksana Tugas (Plt) Menko Bidang Pembangunan Manusia dan Kebudayaan (PMK) kemarin.",
+     ["Pelaksana Tugas (Plt) Menko Bidang Pembangunan Manusia dan Kebudayaan (PMK)"]),
+    # `Fraksi` ending the phrase is the office's unit, the party named elsewhere in the sentence
+    ("Partai NasDem menunjuk Taufik Basari sebagai Ketua Fraksi, Syarief Al Kadri sebagai Sekretaris Fraksi "
+     "dan Ahmad Fadholi sebagai Bendahara Fraksi.", ["Ketua Fraksi", "Sekretaris Fraksi", "Bendahara Fraksi"]),
+    # ... and before a party's name it stays the unit, the party its own span
+    ("Ketua Fraksi PDIP Utut Adianto hadir.", ["Ketua Fraksi"]),
+])
+def test_bracketed_portfolio_abbreviations_and_units_ending_the_title(rules_only, text, titles):
+    assert spans(rules_only, text, "TITLE") == titles
+
+
+def test_model_spans_do_not_cut_the_office_or_swallow_its_head(annotator):
+    # a model ORG on the bracketed abbreviation does not cut the title before it
+    doc = annotator("Dalam acara itu hadir Menteri Pekerjaan Umum dan Perumahan Rakyat (PUPR) Basuki Hadimuljono.")
+    ents = [(e["label"], e["text"]) for e in doc["entities"]]
+    assert ("TITLE", "Menteri Pekerjaan Umum dan Perumahan Rakyat (PUPR)") in ents, ents
+    assert ("PER", "Basuki Hadimuljono") in ents, ents
+    # a model PER that runs into a title (`Netanyahu Perdana`) ends before it when the title runs on
+    doc = annotator("Gantz tidak akan melibatkan Benjamin Netanyahu Perdana Menteri Israel saat ini.")
+    ents = [(e["label"], e["text"]) for e in doc["entities"]]
+    assert ("PER", "Benjamin Netanyahu") in ents and ("TITLE", "Perdana Menteri") in ents, ents
+
+
+def test_a_model_person_that_begins_inside_a_title_ends_it(annotator):
+    # `Puan` is a dictionary word ending like a portfolio noun: the model's person says the name begins there
+    doc = annotator("Presiden menunjuk Menko Bidang Pembangunan Manusia dan Kebudayaan Puan Maharani kemarin.")
+    ents = [(e["label"], e["text"]) for e in doc["entities"]]
+    assert ("TITLE", "Menko Bidang Pembangunan Manusia dan Kebudayaan") in ents, ents
+    assert ("PER", "Puan Maharani") in ents, ents
+
+
+@pytest.mark.parametrize("text,titles", [
+    # a lower-case body word with its lower-case field is the office's unit; the organization follows
+    ("Saat itu, Fahri juga masih menjabat sebagai anggota komisi hukum DPR.", ["anggota komisi hukum"]),
+    # ... not a party (`anggota partai politik` is no office's unit)
+    ("Ia menjadi anggota partai politik sejak muda.", ["anggota"]),
+    # `Dalam`/`Luar` are portfolio words only before `Negeri`
+    ("Hal itu disampaikan Menteri Dalam Negeri Tjahjo Kumolo.", ["Menteri Dalam Negeri"]),
+    ("Demikian disampaikan kepala biro pers sekretaris presiden Dalam keterangan tertulisnya itu.",
+     ["kepala biro pers sekretaris presiden"]),
+])
+def test_lower_case_units_and_portfolio_words_that_need_their_partner(rules_only, text, titles):
+    assert spans(rules_only, text, "TITLE") == titles
+
+
+def test_a_plural_office_is_none_but_a_head_after_its_portfolio_starts_one(rules_only):
+    text = "Pengusaha curhat di depan para Menteri Kabinet Kerja Presiden Joko Widodo dan para Wakil Ketua KPK."
+    assert spans(rules_only, text, "TITLE") == ["Presiden"]

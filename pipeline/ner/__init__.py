@@ -38,10 +38,11 @@ from typing import Callable, Optional
 from spacy.tokens import Doc
 
 from ..tokenize import doc_text
-from .merge import bracketed_abbreviations, merge_entities, state_names, titles_before_names
+from .merge import bracketed_abbreviations, join_listed_names, merge_entities, state_names, titles_before_names
 from .model_spans import find_model_spans, headline_tokens
 from .persons import (find_person_cues, join_adjacent_persons, persons_after_titles, propagate_names,
-                      split_body_before_name, strip_honorifics)
+                      initials_before_person, split_body_before_name, split_name_after_body,
+                      strip_honorifics)
 from .quotes import find_quotes
 from .rules import EntityRules, find_gazetteer_spans, find_rule_spans
 from .spans import Found, is_candidate, within_sentences
@@ -60,14 +61,17 @@ def find_entities(sdoc: Doc, sentences: list[dict[str, int]], rules: EntityRules
     headline = headline_tokens(sdoc, known_word)
     model = [f for f in find_model_spans(sdoc, known_word, headline) if f.label in labels]
     gazetteer = find_gazetteer_spans(sdoc, rules)
-    rule_spans = titles_before_names(sdoc, find_rule_spans(sdoc, rules), model, gazetteer, rules.titles.units)
+    rule_spans = titles_before_names(sdoc, find_rule_spans(sdoc, rules), model, gazetteer, rules.titles.units,
+                                     rules.titles.heads.keys() | rules.titles.qualifiers.keys())
     merged = merge(sdoc, model, rule_spans, gazetteer, rules.place_names, known_word)
     cues = find_person_cues(sdoc, merged, rules, headline)
     merged = join_adjacent_persons(text, sorted(merged + cues, key=lambda f: (f.start, f.end)))
     merged = persons_after_titles(sdoc, merged, rules)
-    merged = propagate_names(sdoc, bracketed_abbreviations(text, merged))
+    merged = propagate_names(sdoc, bracketed_abbreviations(text, join_listed_names(text, merged, rules.listed_names)))
     merged = strip_honorifics(text, state_names(text, merged), rules.honorific_lower)
     merged = split_body_before_name(text, merged)
+    merged = split_name_after_body(text, merged, rules)
+    merged = initials_before_person(text, merged, rules.listed_names)
     merged += find_quotes(text, sentences)
     merged = list({(f.start, f.end, f.label): f for f in merged}.values())  # one span twice (two cues) is one
     return within_sentences(sorted(merged, key=lambda f: (f.start, -f.end)), sentences)

@@ -51,7 +51,12 @@ def merge_entities(doc: Doc, model: list[Found], rules: list[Found], gazetteer: 
             if len(inside) == 1 and g.start == inside[0].start and inside[0].end <= g.end \
                     and (g.start, g.end) != (inside[0].start, inside[0].end) and free(g.start, g.end):
                 take(Found(g.start, g.end, inside[0].label, g.source, g.rule))  # the model's label
+            elif g.rule.startswith("org_regional_body") and len(inside) >= 2 and inside[0].start == g.start \
+                    and inside[0].label == "ORG" and all(m.start >= g.start and m.end <= g.end for m in inside) \
+                    and free(g.start, g.end):
+                take(g)  # `DPRD` + `Jawa Barat` (two model spans): the regional body with its region is one ORG
     gaz_at = {(g.start, g.end): g for g in gazetteer}
+    org_names = {text[g.start:g.end] for g in gazetteer if g.label == "ORG"}
     # a model span that is exactly a listed name takes the list's label (Mosul: LOC, PBB: ORG)
     model = [gaz_at.get((f.start, f.end), f) for f in model]
     for f in model:
@@ -59,7 +64,7 @@ def merge_entities(doc: Doc, model: list[Found], rules: list[Found], gazetteer: 
             rest = text[piece.start:piece.end]
             if (piece.start, piece.end) != (f.start, f.end) and " " not in rest and known_word(rest):
                 continue  # `Kota` left over from `Kota Deir` once `Deir Az Zor` was taken
-            for part in _split_leading_place(doc, piece, place_names):
+            for part in _split_leading_place(doc, piece, place_names, org_names):
                 part = gaz_at.get((part.start, part.end), part)  # `Rusia` left of a model `Luar Negeri Rusia`
                 if free(part.start, part.end):
                     take(part)
@@ -80,14 +85,17 @@ def _listed_body(f: Found, text: str, known_word: Callable[[str], bool]) -> bool
 
 
 def titles_before_names(doc: Doc, rules: list[Found], model: list[Found], gazetteer: list[Found],
-                        units: dict[str, list[tuple[str, ...]]]) -> list[Found]:
+                        units: dict[str, list[tuple[str, ...]]], heads: frozenset[str] | set[str] = frozenset()
+                        ) -> list[Found]:
     """ANNOTATION.md v2: a title stops where a named organization or place begins, and where the
     model ran it says where that is: `anggota Badan Anggaran DPR` with a model ORG `Badan
     Anggaran DPR` ... is TITLE `anggota` + ORG, unless the title grammar's internal unit begins
     there (`units`: `Ketua Majelis Hakim` + `Pengadilan ...`, `anggota Dewan Pimpinan Pusat` +
     `PPP`). A title word that opens a model place which is exactly a listed place is part of its
     name (`Raja Ampat`), and so is one inside a model person's name after its first word
-    (`Tatang Farhanul Hakim`): no title then."""
+    (`Tatang Farhanul Hakim`): no title then. Where a model ORG cut the title, the title's words
+    after that ORG that begin with an office head (`heads`, one-word heads of the grammar) are a
+    title of their own (`Menteri Kabinet Kerja Presiden Joko Widodo` -> `Menteri` + ORG + `Presiden`)."""
     if not model_ran(doc):
         return rules
     covering = ModelIndex(model, len(doc_text(doc)))
@@ -96,10 +104,28 @@ def titles_before_names(doc: Doc, rules: list[Found], model: list[Found], gazett
     out = []
     for f in rules:
         if f.label == "TITLE":
-            f = _title_before_name(doc, f, covering.overlapping(f.start, f.end), listed, units, org_starts)
+            over = covering.overlapping(f.start, f.end)
+            rest = _title_after_cut(doc, f, over, heads)
+            f = _title_before_name(doc, f, over, listed, units, org_starts)
+            if rest is not None and f is not None and f.end <= rest.start:
+                out.append(f)
+                f = rest
         if f is not None:
             out.append(f)
     return out
+
+
+def _title_after_cut(doc: Doc, title: Found, model: list[Found], heads: frozenset[str] | set[str]) -> Found | None:
+    """The part of a title after the last model ORG/LOC inside it, when it begins with a head."""
+    inside = [m for m in model if m.label in ("ORG", "LOC") and title.start < m.start and m.end < title.end]
+    if not inside or not heads:
+        return None
+    span = doc.char_span(max(m.end for m in inside), title.end, alignment_mode="contract")
+    while span is not None and len(span) and span[0].is_space:
+        span = span[1:]
+    if span is None or not len(span) or span[0].lower_ not in heads or not span[0].text[:1].isupper():
+        return None
+    return Found(span.start_char, span.end_char, title.label, title.source, title.rule)
 
 
 class ModelIndex:
@@ -138,11 +164,18 @@ def _title_before_name(doc: Doc, title: Found, model: list[Found], listed: set[t
     for m in model:
         if m.label == "ORG" and title.start < m.start and m.end >= title.end and nxt in org_starts:
             continue  # `Kepala Biro Penerangan Masyarakat Divisi Humas` + `Polri`
-        if m.label == "PER" and m.start < title.start < m.end:
+        if m.label == "PER" and m.start < title.start < m.end and title.end <= m.end:
             return None  # titles precede names: `Tatang Farhanul Hakim`, `Lukman Hakim Saifuddin`
+        if m.label == "PER" and m.start < title.start < m.end:
+            continue  # `Benjamin Netanyahu Perdana` + `Menteri Israel`: the title runs on, the name ends before it
+        if m.label == "PER" and title.start < m.start < end < m.end:
+            end = m.start  # `Menko Bidang Pembangunan Manusia dan Kebudayaan` + `Puan Maharani`: the name begins
         if m.label == "LOC" and m.start <= title.start and title.end <= m.end and (m.start, m.end) in listed \
                 and (m.start, m.end) != (title.start, title.end):
             return None
+        if m.label in ("ORG", "LOC") and m.end + 1 == title.end and doc_text(doc)[m.start - 1:m.start] == "(" \
+                and doc_text(doc)[m.end:m.end + 1] == ")":
+            continue  # `Menteri ... Perumahan Rakyat (PUPR)`: the office's abbreviation, no organization
         if m.label in ("ORG", "LOC") and title.start < m.start < end and not _starts_unit(doc, m.start, units):
             end = m.start
     if end == title.end:
@@ -182,18 +215,30 @@ def _pieces_outside(doc: Doc, f: Found, taken: bytearray) -> Iterable[Found]:
     return [Found(best[0].idx, best[-1].idx + len(best[-1].text), f.label, f.source, f.rule)]
 
 
-def _split_leading_place(doc: Doc, f: Found, place_names: set[str]) -> list[Found]:
+REGION_WORDS = ("Provinsi", "Kabupaten", "Kota")
+
+
+def _split_leading_place(doc: Doc, f: Found, place_names: set[str], org_names: frozenset[str] | set[str] = frozenset()
+                         ) -> list[Found]:
     """`Rusia Sergei Lavrov` (one model span) -> LOC `Rusia` + the rest, when the span starts
-    with a known place followed by more capitalised words."""
+    with a known place followed by more capitalised words; a model person that starts with a
+    listed organization is that organization and the rest (`Houthi Yaman` -> ORG `Houthi` + `Yaman`),
+    and one that is a region word and a listed place is that place (`Provinsi Jawa Barat`)."""
     span = doc.char_span(f.start, f.end)
     if span is None or len(span) < 2 or f.label == "LOC":
         return [f]
+    if f.label == "PER" and span[0].text in REGION_WORDS and span[1:].text in place_names:
+        return [Found(f.start, f.end, "LOC", f.source, "region_name")]
     for k in range(min(3, len(span) - 1), 0, -1):
         head = span[:k]
         if head.text in place_names and span[k].text[:1].isupper() and f.label == "PER":
             rest = span[k:]
             return [Found(head.start_char, head.end_char, "LOC", "gazetteer", "gazetteer"),
                     Found(rest.start_char, rest.end_char, f.label, f.source, f.rule)]
+        if head.text in org_names and f.label == "PER" and span[k:].text in place_names:
+            rest = span[k:]
+            return [Found(head.start_char, head.end_char, "ORG", "gazetteer", "gazetteer"),
+                    Found(rest.start_char, rest.end_char, "LOC", "gazetteer", "gazetteer")]
     return [f]
 
 
@@ -207,7 +252,7 @@ def bracketed_abbreviations(text: str, spans: list[Found]) -> list[Found]:
     spans = sorted(spans, key=lambda f: (f.start, f.end))
     while k < len(spans):
         f = spans[k]
-        m = re.match(r"\s*\(([A-Z][A-Za-z]{1,9})\)", text[f.end:f.end + 16])
+        m = re.match(r"\s*\(([A-Z][A-Za-z]{1,9}(?: [A-Z]{2,4})?)\)", text[f.end:f.end + 20])  # `(DPR RI)`
         if f.label in ("ORG", "LOC") and m:
             inner = (f.end + m.start(1), f.end + m.end(1))
             inside = [g for g in spans[k + 1:] if g.start < f.end + m.end()]
@@ -219,6 +264,19 @@ def bracketed_abbreviations(text: str, spans: list[Found]) -> list[Found]:
                 continue
         out.append(f)
         k += 1
+    return out
+
+
+def join_listed_names(text: str, spans: list[Found], listed: set[str]) -> list[Found]:
+    """Two adjacent ORG spans that together are a listed name are one (`Mabes` + `Polri` -> `Mabes Polri`)."""
+    out: list[Found] = []
+    for f in sorted(spans, key=lambda f: (f.start, f.end)):
+        prev = out[-1] if out else None
+        if prev and prev.label == f.label == "ORG" and text[prev.end:f.start] == " " \
+                and text[prev.start:f.end] in listed:
+            out[-1] = Found(prev.start, f.end, "ORG", prev.source, prev.rule)
+        else:
+            out.append(f)
     return out
 
 

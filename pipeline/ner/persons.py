@@ -12,6 +12,9 @@ from .rules import EntityRules
 from .spans import NAME_PARTICLES, Found, as_candidate, is_candidate, model_ran
 
 
+DOTTED_INITIALS = re.compile(r"^(?:[A-Z]\.){1,3}$")
+
+
 def _name_run(doc: Doc, i: int, taken: bytearray, rules: EntityRules,
               headline: set[int]) -> Optional[tuple[int, int]]:
     """Token range of capitalised, uncovered words starting at i (honorifics skipped); None when
@@ -24,7 +27,8 @@ def _name_run(doc: Doc, i: int, taken: bytearray, rules: EntityRules,
     while j < len(doc):
         t = doc[j]
         if any(taken[t.idx:t.idx + len(t.text)]) or not t.text[:1].isupper() or t.text in rules.not_names \
-                or t.is_punct or t.text.isupper() and len(t.text) > 1 and j == i and len(t.text) <= 4:
+                or t.is_punct or t.text.isupper() and len(t.text) > 1 and j == i and len(t.text) <= 4 \
+                and not DOTTED_INITIALS.match(t.text):  # an acronym starts no name; `A.M.` (Fachir) does
             break
         j += 1
     if j == i or all(rules.known_word(t.text) for t in doc[i:j]):
@@ -62,6 +66,12 @@ def find_person_cues(doc: Doc, spans: list[Found], rules: EntityRules,
             if doc[nxt].lower_ in ("untuk", "di", "provinsi", "kabupaten", "kota") and nxt + 1 < len(doc) and \
                     (by_start.get(doc[nxt + 1].idx) or f).label in ("LOC", "ORG"):
                 end = doc[nxt].idx + len(doc[nxt].text)  # `Duta Besar Iran untuk PBB, Majid ...`
+                continue
+            if doc[nxt].lower_ == "bidang" and nxt + 1 < len(doc) and doc[nxt + 1].text[:1].isupper():
+                m = nxt + 1  # `Wakil Ketua Umum Kadin Indonesia Bidang Properti Hendro S. Gondokusumo`: the field
+                while m < len(doc) and (doc[m].lower_ in ("dan", ",") or doc[m].is_title and rules.known_word(doc[m].text)):
+                    m += 1
+                end = doc[m - 1].idx + len(doc[m - 1].text)
                 continue
             if doc[nxt].text == ",":
                 end = doc[nxt].idx + 1
@@ -116,8 +126,10 @@ def strip_honorifics(text: str, spans: list[Found], honorifics: set[str]) -> lis
 
 def persons_after_titles(doc: Doc, spans: list[Found], rules: EntityRules) -> list[Found]:
     """A title chain is followed by a person: a model ORG/LOC right after `TITLE [ORG|LOC] [,]`
-    made only of capitalised non-dictionary words becomes PER (`juru bicara Kementrian Pertahanan
-    Rusia, Igor Konashenkov`)."""
+    made of capitalised words, not all in the dictionary, no acronym, body word or listed name
+    (nor one ending in a listed name, `Provinsi Jawa Barat`), becomes PER
+    (`juru bicara Kementrian Pertahanan Rusia, Igor Konashenkov`, `Bupati Lampung Utara, Agung Ilmu
+    Mangkunegara`)."""
     out = list(spans)
     for k, f in enumerate(out):
         if f.label not in ("ORG", "LOC") or f.source != "model" or k == 0:
@@ -132,18 +144,26 @@ def persons_after_titles(doc: Doc, spans: list[Found], rules: EntityRules) -> li
         words = doc_text(doc)[f.start:f.end].split()
         names = [w for w in words if w.lower() not in NAME_PARTICLES and w.split("-")[0].lower() not in NAME_PARTICLES]
         if len(words) >= 2 and names and words[0] in names \
-                and all(w[:1].isupper() and not rules.known_word(w) for w in names) \
+                and all(w[:1].isupper() and w.lower() not in rules.titles.body_words for w in names) \
+                and not all(rules.known_word(w) for w in names) and not any(w in rules.listed_names for w in words) \
+                and not any(w.isupper() and len(w) > 1 for w in words) \
+                and not any(" ".join(words[i:]) in rules.listed_names for i in range(len(words))) \
                 and not any(w in rules.place_names for w in words):  # `Raja Salman bin Abdulaziz al-Saud` (LOC)
+            # names may hold dictionary words (`Agung Ilmu Mangkunegara`), not all of them
             out[k] = Found(f.start, f.end, "PER", f.source, "after_title")
     return out
 
 
+NAME_GAPS = (" ", "\u00a0", "\u00ac\u2020")  # a space, a no-break space, and one read as Mac Roman (`Joko¬†Widodo`)
+
+
 def join_adjacent_persons(text: str, spans: list[Found]) -> list[Found]:
-    """`Mohammad Javad` (cue) + `Zarif` (model), separated by one space -> one PER."""
+    """`Mohammad Javad` (cue) + `Zarif` (model), separated by one space -> one PER (also by a
+    no-break space, as CLICK-ID writes it: `Joko¬†Widodo`)."""
     out: list[Found] = []
     for f in spans:
         prev = out[-1] if out else None
-        if prev and prev.label == f.label == "PER" and text[prev.end:f.start] == " ":
+        if prev and prev.label == f.label == "PER" and text[prev.end:f.start] in NAME_GAPS:
             kept = prev if not is_candidate(prev) or is_candidate(f) else f  # the model's part decides
             out[-1] = Found(prev.start, f.end, "PER", kept.source, kept.rule)
         else:
@@ -215,4 +235,98 @@ def split_body_before_name(text: str, spans: list[Found]) -> list[Found]:
             out.append(Found(cut, f.end, "PER", f.source, f.rule))
         else:
             out.append(f)
+    return out
+
+
+BODY_NAME_LINKS = ("", ",", "dari", "di", "untuk")  # what may stand between a title and the body after it
+
+
+def split_name_after_body(text: str, spans: list[Found], rules: EntityRules) -> list[Found]:
+    """`Anggota Badan Legislasi dari Partai Keadilan Sejahtera Ledia` + PER `Hanifa Amaliah`,
+    `Direktur Universitas Andalas Feri Amsari`: a model ORG/LOC right after a title (or after the
+    title's `dari`/`di`/`untuk`) that runs on into a person's name is cut where the body ends.
+    The body part must be known apart from this mention (a listed name, or an ORG/LOC of the same
+    text elsewhere in the document), more than a bare body word; the name part is 1-3 capitalised words, not all in the dictionary, no acronym or listed name, and it is a person
+    when a PER follows it directly, when it has two words or more, or when the document uses its
+    first word elsewhere without the body before it. The name part joins the PER after it."""
+    out: list[Found] = []
+    titles_end = {f.end for f in spans if f.label == "TITLE"}
+    ordered = sorted(spans, key=lambda f: (f.start, f.end))
+    skip: set[int] = set()
+    bodies: dict[str, list[Found]] = {}
+    for g in ordered:
+        if g.label in ("ORG", "LOC"):
+            bodies.setdefault(text[g.start:g.end], []).append(g)
+    for k, f in enumerate(ordered):
+        if k in skip:
+            continue
+        words = list(re.finditer(r"\S+", text[f.start:f.end]))
+        before = text[:f.start].rstrip()
+        link = before.rsplit(None, 1)[-1] if before.split() else ""
+        after_title = len(before) in titles_end or link.lower() in BODY_NAME_LINKS[2:] \
+            and len(before[:-len(link)].rstrip(" ,")) in titles_end
+        if f.label not in ("ORG", "LOC") or f.source != "model" or len(words) < 2 or not after_title:
+            out.append(f)
+            continue
+        nxt = ordered[k + 1] if k + 1 < len(ordered) else None
+        per_next = nxt is not None and nxt.label == "PER" and text[f.end:nxt.start] == " "
+        cut = _body_name_cut(text, f, words, rules, per_next, bodies)
+        if cut is None:
+            out.append(f)
+            continue
+        body_end, name_start = f.start + words[cut - 1].end(), f.start + words[cut].start()
+        out.append(Found(f.start, body_end, f.label, f.source, "body_before_person"))
+        if per_next:
+            out.append(Found(name_start, nxt.end, "PER", nxt.source, nxt.rule))
+            skip.add(k + 1)
+        else:
+            out.append(Found(name_start, f.end, "PER", f.source, "body_before_person"))
+    return out
+
+
+def _body_name_cut(text: str, f: Found, words: list, rules: EntityRules, per_next: bool,
+                   bodies: dict[str, list[Found]]) -> Optional[int]:
+    """Index of the span's first name word (see `split_name_after_body`), or None."""
+    ws = [w.group() for w in words]
+    for cut in range(len(ws) - 1, max(0, len(ws) - 4), -1):
+        body, name = ws[:cut], ws[cut:]
+        if not all(w[:1].isupper() and w.isalpha() and not (w.isupper() and len(w) > 1) and w not in rules.listed_names
+                   and w.lower() not in rules.titles.body_words for w in name) or " ".join(name) in rules.listed_names:
+            break  # name words are capitalised words, no acronyms, listed names or body words
+        if all(rules.known_word(w) for w in name):
+            continue  # ... and not all of them dictionary words (`Feri Amsari`: `feri` is one)
+        last = body[-1]
+        body_text = " ".join(body)
+        elsewhere = [g for g in bodies.get(body_text, []) if g.start != f.start]
+        if not (body_text in rules.listed_names or elsewhere) or body_text.lower() in rules.titles.body_words:
+            continue
+        name_elsewhere = re.search(rf"(?<!{re.escape(last)} )(?<!\w){re.escape(name[0])}(?!\w)", text)
+        if per_next or len(name) >= 2 or name_elsewhere:
+            return cut
+    return None
+
+
+INITIALS = re.compile(r"(?:[A-Z]\.){2,3}$")  # `A.M.`; bare capitals (`EA`) are too often a body's acronym
+
+
+def initials_before_person(text: str, spans: list[Found], listed: set[str]) -> list[Found]:
+    """A person's dotted initials right before the name the model found belong to it (`Wakil
+    Menteri Luar Negeri A.M. Fachir`): two or three, not inside another span, not a listed name.
+    (Bare capitals, `Sekretaris DPRD Banten EA Deni Hermawan`, were tried and left out: they lowered
+    the untouched part of relations-dev.)"""
+    covered = bytearray(len(text) + 1)
+    for f in spans:
+        for k in range(f.start, f.end):
+            covered[k] = 1
+    out = []
+    for f in spans:
+        if f.label == "PER" and f.start >= 2 and text[f.start - 1] == " ":
+            m = re.search(r"(?:^|(?<=\s))(\S+)$", text[max(0, f.start - 12):f.start - 1])
+            if m:
+                word = m.group(1)
+                s = f.start - 1 - len(word)
+                if INITIALS.match(word) and word not in listed and word.rstrip(".") not in listed \
+                        and not any(covered[s:f.start - 1]):
+                    f = Found(s, f.end, f.label, f.source, f.rule)
+        out.append(f)
     return out

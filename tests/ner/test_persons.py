@@ -44,3 +44,38 @@ def test_adjacent_person_pieces_are_joined():
     text = "Mohammad Javad Zarif tiba."
     out = join_adjacent_persons(text, [Found(0, 14, "PER", "rule"), Found(15, 20, "PER", "model")])
     assert [text[f.start:f.end] for f in out] == ["Mohammad Javad Zarif"]
+
+
+def test_person_pieces_across_a_no_break_space_read_as_mac_roman_are_joined():
+    text = "Presiden Joko\u00ac\u2020Widodo tiba."  # CLICK-ID's `Joko¬†Widodo`
+    out = join_adjacent_persons(text, [Found(9, 13, "PER", "model"), Found(15, 21, "PER", "model")])
+    assert [text[f.start:f.end] for f in out] == ["Joko\u00ac\u2020Widodo"]
+    # two persons with a comma between stay two
+    text = "Joko, Widodo tiba."
+    out = join_adjacent_persons(text, [Found(0, 4, "PER", "model"), Found(6, 12, "PER", "model")])
+    assert len(out) == 2
+
+
+def test_the_office_field_after_the_body_is_no_part_of_the_name(rules_nlp, entity_rules):
+    text = "Wakil Ketua Umum Kadin Indonesia Bidang Properti Hendro S. Gondokusumo mengatakan, industri itu sulit."
+    doc = parse(rules_nlp, text)
+    spans = [Found(0, 16, "TITLE", "rule"), Found(17, 22, "ORG", "gazetteer"), Found(23, 32, "LOC", "gazetteer")]
+    assert [text[f.start:f.end] for f in find_person_cues(doc, spans, entity_rules)] == ["Hendro S. Gondokusumo"]
+
+
+def test_dotted_initials_start_a_name_after_a_title(rules_nlp, entity_rules):
+    text = "Menurut Wakil Menteri Luar Negeri A.M. Fachir, pertemuan ini juga membahas investasi."
+    doc = parse(rules_nlp, text)
+    i = text.index("Wakil")
+    spans = [Found(i, i + len("Wakil Menteri Luar Negeri"), "TITLE", "rule")]
+    assert [text[f.start:f.end] for f in find_person_cues(doc, spans, entity_rules)] == ["A.M. Fachir"]
+
+
+def test_dotted_initials_before_a_model_name_join_it_but_an_acronym_does_not(entity_rules):
+    from pipeline.ner.persons import initials_before_person
+
+    text = "Menurut Wakil Menteri A.M. Fachir dan Ketua KPK Agus hadir."
+    f1, f2 = text.index("Fachir"), text.index("Agus")
+    out = initials_before_person(text, [Found(f1, f1 + 6, "PER", "model"), Found(f2, f2 + 4, "PER", "model")],
+                                 entity_rules.listed_names)
+    assert [text[f.start:f.end] for f in out] == ["A.M. Fachir", "Agus"]
