@@ -40,7 +40,7 @@ CRF_PARAMS = {"c1": 0.05, "c2": 0.05, "max_iterations": 200, "feature.possible_t
 # built inside each fold from its training pages and other publishers' articles; None: off
 # (site-held-out: 1 a page lifted crawl text 0.931 -> 0.936 and full-page text 0.936 -> 0.943, html
 # 0.943 -> 0.941; 2 a page gave crawl 0.923; see the README)
-AUGMENT: Optional[dict[str, int]] = {"per_template": 1, "seed": 0, "articles": 1500}
+AUGMENT: Optional[dict[str, int]] = {"per_template": 1, "seed": 0, "articles": 1500, "page_tops": 0}
 
 
 @dataclass
@@ -150,13 +150,20 @@ def augmented_items(pages: Iterable[DevPage], options: CleanOptions, articles: l
                     held_out: Optional[str] = None) -> list[tuple[list[dict], list[str]]]:
     """Synthetic crawl-text items (`clean_augment`, `AUGMENT["per_template"]` per page) on the
     crawl pages of `pages` (none of `held_out`'s pages, no article of that outlet)."""
-    if not AUGMENT or not AUGMENT.get("per_template") or not articles:
+    if not AUGMENT:
         return []
-    from .clean_augment import augment_items
+    from .clean_augment import augment_items, tops_items
 
-    templates = [gold_lines(p) for p in pages if p.fmt == "crawl" and p.site != held_out]
-    arts = [a for a in articles if a.outlet != held_out]
-    return augment_items(templates, arts, options, AUGMENT["per_template"], AUGMENT["seed"])
+    pages = [p for p in pages if p.site != held_out]
+    items = []
+    if AUGMENT.get("per_template") and articles:
+        templates = [gold_lines(p) for p in pages if p.fmt == "crawl"]
+        arts = [a for a in articles if a.outlet != held_out]
+        items += augment_items(templates, arts, options, AUGMENT["per_template"], AUGMENT["seed"])
+    if AUGMENT.get("page_tops"):
+        full = [gold_lines(p) for p in pages if p.fmt == "fulltext"]
+        items += tops_items(full, options, AUGMENT["page_tops"], AUGMENT["seed"])
+    return items
 
 
 def load_augment_articles(data_dir: Optional[Path]) -> list:
