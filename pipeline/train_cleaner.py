@@ -417,6 +417,12 @@ def write_card(out_dir: Path, results: dict, n_pages: dict[str, int], n_sites: i
                     "in cross-validation built inside each fold from its training pages and other "
                     "publishers' articles only." if AUGMENT and AUGMENT.get("per_template") else
                     "No synthetic pages.")
+    if AUGMENT and AUGMENT.get("page_tops"):
+        augment_text += (f" Page tops (`clean_augment.page_tops`): {AUGMENT['page_tops']} crawl-like page top per "
+                         "full-page text training page (boilerplate-html-dev `f_*.txt`): a few lines of chrome "
+                         "above the title (or none), the title, the body (sometimes shortened so that the "
+                         "widgets after it fit), the lines after it, cut at 2,000 characters; every line keeps "
+                         "its gold label; in cross-validation cut from the fold's training pages only.")
     kinds = kind_table(results)
     card = f"""# Warta cleaner line model (`cleaner.crfsuite`)
 
