@@ -470,14 +470,18 @@ Drop rate per boilerplate kind (warta, cross-validated):
 def train_cleaner(data_dir: Optional[Path], out_dir: Path, cv: bool = True,
                   params: Optional[dict[str, Any]] = None,
                   log: Callable[[str], None] = print, jobs: int = 1,
-                  baselines: bool = True, augment: Optional[int] = None) -> dict[str, Any]:
+                  baselines: bool = True, augment: Optional[int] = None,
+                  page_tops: Optional[int] = None) -> dict[str, Any]:
     """Train the shipped model on every page; with `cv`, also score it by site and write the
     card and `metrics.json` (`baselines`: also run the other systems on the same pages).
-    `augment`: synthetic crawl pages per crawl training page (None: as `AUGMENT` says, 0: none).
+    `augment`: synthetic crawl pages per crawl training page (None: as `AUGMENT` says, 0: none);
+    `page_tops`: page tops cut per full-page training page (`clean_augment.page_tops`; the same).
     Returns the metrics."""
     global AUGMENT
     if augment is not None:
         AUGMENT = {**(AUGMENT or {"seed": 0, "articles": 1500}), "per_template": augment}
+    if page_tops is not None:
+        AUGMENT = {**(AUGMENT or {"seed": 0, "articles": 1500, "per_template": 0}), "page_tops": page_tops}
     params = dict(params or CRF_PARAMS)
     config = load_config()
     options = CleanOptions.from_config(config, use_model=False)
@@ -539,9 +543,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--no-baselines", action="store_true", help="cross-validate the model only (faster)")
     ap.add_argument("--augment", type=int, default=None,
                     help="synthetic crawl pages per crawl training page (0: none; default: AUGMENT)")
+    ap.add_argument("--page-tops", type=int, default=None,
+                    help="page tops cut per full-page training page (0: none; default: AUGMENT)")
     args = ap.parse_args(argv)
     train_cleaner(args.data, args.out, cv=not args.no_cv, jobs=args.jobs,
-                  baselines=not args.no_baselines, augment=args.augment)
+                  baselines=not args.no_baselines, augment=args.augment, page_tops=args.page_tops)
     return 0
 
 
