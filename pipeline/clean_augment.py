@@ -181,14 +181,62 @@ def _one_page(seq: list[tuple[str, str]], art: Article, arts: Sequence[Article],
     return page[:cut]
 
 
-def augment_items(template_seqs: Iterable[Sequence[tuple[str, str]]], articles: Sequence[Article],
-                  options, per_template: int = 3, seed: int = 0) -> list[tuple[list[dict], list[str]]]:
-    """Training items (features, labels) of the synthetic pages built on `template_seqs`."""
+def page_tops(full_pages: Sequence[Sequence[tuple[str, str]]], per_page: int = 1, seed: int = 0,
+              keep_p: float = 0.5) -> list[list[tuple[str, str]]]:
+    """Crawl-like page tops cut from labeled full pages (`f_*.txt` as (line text, gold y) lists).
+
+    A crawl-text page top holds a little chrome, the headline, the body's first paragraphs with
+    their captions and in-body links, and, for short articles, the widgets after the body
+    (teasers, related lists). Cut from a full page: the last few lines above the title (none,
+    sometimes: a page that starts with the body), the title, the body, then the lines after it,
+    until 2,000 characters. With probability `keep_p` the body keeps all its lines (the top ends
+    inside a long body); otherwise some of its last paragraphs go so that the tail widgets fit, as
+    on a short article. Every line keeps the full page's gold label: nothing is relabeled."""
+    rng = random.Random(seed)
+    out = []
+    for seq in full_pages:
+        seq = list(seq)
+        content = [i for i, (_, y) in enumerate(seq) if y == "content"]
+        if len(content) < 2:
+            continue
+        title_i = next((i for i, (_, y) in enumerate(seq) if y == "title"), None)
+        head = title_i if title_i is not None and title_i < content[0] else content[0]
+        for _ in range(per_page):
+            if rng.random() < 0.15:  # a top cut, an AMP page: it starts at the body
+                start = content[0]
+            else:
+                start = max(0, head - rng.choice((0, 1, 2, 3, 5, 8)))
+            body = seq[start:content[-1] + 1]
+            tail = seq[content[-1] + 1:]
+            if rng.random() >= keep_p:
+                # drop body paragraphs from the end (at least 2 stay) to leave room for the tail
+                budget = PAGE_TOP_CHARS - rng.choice((300, 600, 900))
+                while sum(len(t) + 1 for t, _ in body) > budget and sum(y == "content" for _, y in body) > 2:
+                    last = max(n for n, (_, y) in enumerate(body) if y == "content")
+                    body = body[:last] + [ln for ln in body[last + 1:] if ln[1] != "content"]
+            page, total = [], 0
+            for t, y in body + tail:
+                total += len(t) + 1
+                if total > PAGE_TOP_CHARS and page:
+                    break
+                page.append((t, y))
+            if sum(y == "content" for _, y in page) >= 1:
+                out.append(page)
+    return out
+
+
+def tops_items(full_seqs: Iterable[Sequence[tuple[str, str]]], options, per_page: int = 1,
+               seed: int = 0) -> list[tuple[list[dict], list[str]]]:
+    """Training items (features, labels) of the page tops cut from `full_seqs` (`page_tops`)."""
+    return _items(page_tops(list(full_seqs), per_page, seed), options)
+
+
+def _items(pages: Iterable[list[tuple[str, str]]], options) -> list[tuple[list[dict], list[str]]]:
     from .clean_features import page_features
     from .clean_rules import split_lines
 
     items = []
-    for page in synth_pages(list(template_seqs), articles, per_template, seed):
+    for page in pages:
         if not any(y == "content" for _, y in page):
             continue
         raw = "\n".join(t for t, _ in page)
@@ -198,3 +246,9 @@ def augment_items(template_seqs: Iterable[Sequence[tuple[str, str]]], articles: 
             continue
         items.append((page_features(lines, options, None), ys))
     return items
+
+
+def augment_items(template_seqs: Iterable[Sequence[tuple[str, str]]], articles: Sequence[Article],
+                  options, per_template: int = 3, seed: int = 0) -> list[tuple[list[dict], list[str]]]:
+    """Training items (features, labels) of the synthetic pages built on `template_seqs`."""
+    return _items(synth_pages(list(template_seqs), articles, per_template, seed), options)

@@ -295,6 +295,8 @@ def _train_cleaner_parser(sub) -> None:
     p.add_argument("--no-baselines", action="store_true", help="cross-validate the model only (faster)")
     p.add_argument("--augment", type=int, default=None,
                    help="synthetic crawl pages per crawl training page (0: none; default: as shipped)")
+    p.add_argument("--page-tops", type=int, default=None,
+                   help="crawl-like page tops cut per full-page training page (0: none; default: as shipped)")
     p.set_defaults(func=cmd_train_cleaner)
 
 
@@ -304,7 +306,7 @@ def cmd_train_cleaner(args: argparse.Namespace) -> int:
     from .train_cleaner import train_cleaner
 
     train_cleaner(Path(args.data), Path(args.out), cv=not args.no_cv, jobs=args.jobs,
-                  baselines=not args.no_baselines, augment=args.augment)
+                  baselines=not args.no_baselines, augment=args.augment, page_tops=args.page_tops)
     return 0
 
 

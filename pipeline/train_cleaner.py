@@ -40,7 +40,7 @@ CRF_PARAMS = {"c1": 0.05, "c2": 0.05, "max_iterations": 200, "feature.possible_t
 # built inside each fold from its training pages and other publishers' articles; None: off
 # (site-held-out: 1 a page lifted crawl text 0.931 -> 0.936 and full-page text 0.936 -> 0.943, html
 # 0.943 -> 0.941; 2 a page gave crawl 0.923; see the README)
-AUGMENT: Optional[dict[str, int]] = {"per_template": 1, "seed": 0, "articles": 1500}
+AUGMENT: Optional[dict[str, int]] = {"per_template": 1, "seed": 0, "articles": 1500, "page_tops": 0}
 
 
 @dataclass
@@ -150,13 +150,20 @@ def augmented_items(pages: Iterable[DevPage], options: CleanOptions, articles: l
                     held_out: Optional[str] = None) -> list[tuple[list[dict], list[str]]]:
     """Synthetic crawl-text items (`clean_augment`, `AUGMENT["per_template"]` per page) on the
     crawl pages of `pages` (none of `held_out`'s pages, no article of that outlet)."""
-    if not AUGMENT or not AUGMENT.get("per_template") or not articles:
+    if not AUGMENT:
         return []
-    from .clean_augment import augment_items
+    from .clean_augment import augment_items, tops_items
 
-    templates = [gold_lines(p) for p in pages if p.fmt == "crawl" and p.site != held_out]
-    arts = [a for a in articles if a.outlet != held_out]
-    return augment_items(templates, arts, options, AUGMENT["per_template"], AUGMENT["seed"])
+    pages = [p for p in pages if p.site != held_out]
+    items = []
+    if AUGMENT.get("per_template") and articles:
+        templates = [gold_lines(p) for p in pages if p.fmt == "crawl"]
+        arts = [a for a in articles if a.outlet != held_out]
+        items += augment_items(templates, arts, options, AUGMENT["per_template"], AUGMENT["seed"])
+    if AUGMENT.get("page_tops"):
+        full = [gold_lines(p) for p in pages if p.fmt == "fulltext"]
+        items += tops_items(full, options, AUGMENT["page_tops"], AUGMENT["seed"])
+    return items
 
 
 def load_augment_articles(data_dir: Optional[Path]) -> list:
@@ -410,6 +417,12 @@ def write_card(out_dir: Path, results: dict, n_pages: dict[str, int], n_sites: i
                     "in cross-validation built inside each fold from its training pages and other "
                     "publishers' articles only." if AUGMENT and AUGMENT.get("per_template") else
                     "No synthetic pages.")
+    if AUGMENT and AUGMENT.get("page_tops"):
+        augment_text += (f" Page tops (`clean_augment.page_tops`): {AUGMENT['page_tops']} crawl-like page top per "
+                         "full-page text training page (boilerplate-html-dev `f_*.txt`): a few lines of chrome "
+                         "above the title (or none), the title, the body (sometimes shortened so that the "
+                         "widgets after it fit), the lines after it, cut at 2,000 characters; every line keeps "
+                         "its gold label; in cross-validation cut from the fold's training pages only.")
     kinds = kind_table(results)
     card = f"""# Warta cleaner line model (`cleaner.crfsuite`)
 
@@ -457,14 +470,18 @@ Drop rate per boilerplate kind (warta, cross-validated):
 def train_cleaner(data_dir: Optional[Path], out_dir: Path, cv: bool = True,
                   params: Optional[dict[str, Any]] = None,
                   log: Callable[[str], None] = print, jobs: int = 1,
-                  baselines: bool = True, augment: Optional[int] = None) -> dict[str, Any]:
+                  baselines: bool = True, augment: Optional[int] = None,
+                  page_tops: Optional[int] = None) -> dict[str, Any]:
     """Train the shipped model on every page; with `cv`, also score it by site and write the
     card and `metrics.json` (`baselines`: also run the other systems on the same pages).
-    `augment`: synthetic crawl pages per crawl training page (None: as `AUGMENT` says, 0: none).
+    `augment`: synthetic crawl pages per crawl training page (None: as `AUGMENT` says, 0: none);
+    `page_tops`: page tops cut per full-page training page (`clean_augment.page_tops`; the same).
     Returns the metrics."""
     global AUGMENT
     if augment is not None:
         AUGMENT = {**(AUGMENT or {"seed": 0, "articles": 1500}), "per_template": augment}
+    if page_tops is not None:
+        AUGMENT = {**(AUGMENT or {"seed": 0, "articles": 1500, "per_template": 0}), "page_tops": page_tops}
     params = dict(params or CRF_PARAMS)
     config = load_config()
     options = CleanOptions.from_config(config, use_model=False)
@@ -526,9 +543,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--no-baselines", action="store_true", help="cross-validate the model only (faster)")
     ap.add_argument("--augment", type=int, default=None,
                     help="synthetic crawl pages per crawl training page (0: none; default: AUGMENT)")
+    ap.add_argument("--page-tops", type=int, default=None,
+                    help="page tops cut per full-page training page (0: none; default: AUGMENT)")
     args = ap.parse_args(argv)
     train_cleaner(args.data, args.out, cv=not args.no_cv, jobs=args.jobs,
-                  baselines=not args.no_baselines, augment=args.augment)
+                  baselines=not args.no_baselines, augment=args.augment, page_tops=args.page_tops)
     return 0
 
 

@@ -1,7 +1,7 @@
 """Compositional training pages of the cleaner (pipeline/clean_augment.py): labels by construction."""
 from pathlib import Path
 
-from pipeline.clean_augment import PAGE_TOP_CHARS, Article, load_articles, synth_pages
+from pipeline.clean_augment import PAGE_TOP_CHARS, Article, load_articles, page_tops, synth_pages
 
 from .conftest import shared
 
@@ -52,3 +52,34 @@ def test_clickid_articles_are_repaired_and_sampled_deterministically():
     # the commas left where the scraper removed link text mostly go (some ",word" scars stay)
     paras = [p for a in arts for p in a.paragraphs]
     assert sum(" , " in p for p in paras) <= 0.02 * len(paras)
+
+
+FULL_PAGE = ([("Beranda", "nav"), ("Nasional", "nav"), ("Ekonomi", "nav"), ("Olahraga", "nav"),
+              ("Banjir Rendam Ratusan Rumah di Pesisir Demak", "title"),
+              ("Rina Hapsari - Senin, 12 Februari 2024 | 09:15 WIB", "byline"),
+              ("Warga mengungsi di balai desa Sayung, Demak. (Foto: Antara)", "caption")]
+             + [(f"Demak - Banjir merendam rumah warga di desa ke-{k} sejak Minggu malam setelah hujan deras "
+                 "mengguyur kawasan pesisir selama enam jam tanpa henti.", "content") for k in range(1, 13)]
+             + [("Berita Terkait", "nav"),
+                ("Tanggul Jebol, Warga Sayung Mengungsi ke Balai Desa", "related"),
+                ("Harga Beras di Pasar Tradisional Kembali Naik Jelang Ramadan", "related"),
+                ("Tentang Kami", "nav"), ("Pedoman Media Siber", "nav")])
+
+
+def test_page_tops_are_cut_from_full_pages_with_their_gold_labels():
+    tops = page_tops([FULL_PAGE], per_page=20, seed=1)
+    assert len(tops) == 20 and tops == page_tops([FULL_PAGE], per_page=20, seed=1)
+    gold = dict(FULL_PAGE)
+    for top in tops:
+        # every line and its label come from the full page, in the page's order
+        assert all(gold[t] == y for t, y in top)
+        order = [FULL_PAGE.index((t, y)) for t, y in top]
+        assert order == sorted(order)
+        assert sum(len(t) + 1 for t, _ in top) <= PAGE_TOP_CHARS
+        assert sum(y == "content" for _, y in top) >= 2
+        # a page top, not the whole page: the footer menu never comes first
+        assert top[0][1] in ("nav", "title", "content")
+    # some tops start at the title or the body, some keep a little chrome, and some end with
+    # the related list after a shortened body
+    assert any(top[0][1] == "nav" for top in tops) and any(top[0][1] != "nav" for top in tops)
+    assert any(("Berita Terkait", "nav") in top for top in tops)
