@@ -1,15 +1,28 @@
 """Person cues, honorifics and name propagation (pipeline/ner/persons.py)."""
+import pytest
+
 from pipeline.ner.persons import find_person_cues, join_adjacent_persons, propagate_names, strip_honorifics
 from pipeline.ner.spans import Found
 
 from .conftest import parse
 
 
-def test_a_capitalised_name_after_a_title_chain_is_a_person(rules_nlp, entity_rules):
-    text = "Menteri Pertahanan Rusia Sergei Shoigu tiba di Damaskus."
+@pytest.mark.parametrize("text, spans, name", [
+    # a capitalised name after a title chain (title + country)
+    ("Menteri Pertahanan Rusia Sergei Shoigu tiba di Damaskus.",
+     [Found(0, 18, "TITLE", "rule"), Found(19, 24, "LOC", "gazetteer"), Found(47, 55, "LOC", "gazetteer")],
+     "Sergei Shoigu"),
+    # the office's field after the body (`Bidang Properti`) is no part of the name
+    ("Wakil Ketua Umum Kadin Indonesia Bidang Properti Hendro S. Gondokusumo mengatakan, industri itu sulit.",
+     [Found(0, 16, "TITLE", "rule"), Found(17, 22, "ORG", "gazetteer"), Found(23, 32, "LOC", "gazetteer")],
+     "Hendro S. Gondokusumo"),
+    # dotted initials start a name
+    ("Menurut Wakil Menteri Luar Negeri A.M. Fachir, pertemuan ini juga membahas investasi.",
+     [Found(8, 33, "TITLE", "rule")], "A.M. Fachir"),
+], ids=["title_chain", "office_field_after_body", "dotted_initials"])
+def test_a_name_after_a_title_is_a_person(rules_nlp, entity_rules, text, spans, name):
     doc = parse(rules_nlp, text)
-    spans = [Found(0, 18, "TITLE", "rule"), Found(19, 24, "LOC", "gazetteer"), Found(47, 55, "LOC", "gazetteer")]
-    assert [text[f.start:f.end] for f in find_person_cues(doc, spans, entity_rules)] == ["Sergei Shoigu"]
+    assert [text[f.start:f.end] for f in find_person_cues(doc, spans, entity_rules)] == [name]
 
 
 def test_a_name_after_a_speech_verb_is_a_person(rules_nlp, entity_rules):
@@ -54,21 +67,6 @@ def test_person_pieces_across_a_no_break_space_read_as_mac_roman_are_joined():
     text = "Joko, Widodo tiba."
     out = join_adjacent_persons(text, [Found(0, 4, "PER", "model"), Found(6, 12, "PER", "model")])
     assert len(out) == 2
-
-
-def test_the_office_field_after_the_body_is_no_part_of_the_name(rules_nlp, entity_rules):
-    text = "Wakil Ketua Umum Kadin Indonesia Bidang Properti Hendro S. Gondokusumo mengatakan, industri itu sulit."
-    doc = parse(rules_nlp, text)
-    spans = [Found(0, 16, "TITLE", "rule"), Found(17, 22, "ORG", "gazetteer"), Found(23, 32, "LOC", "gazetteer")]
-    assert [text[f.start:f.end] for f in find_person_cues(doc, spans, entity_rules)] == ["Hendro S. Gondokusumo"]
-
-
-def test_dotted_initials_start_a_name_after_a_title(rules_nlp, entity_rules):
-    text = "Menurut Wakil Menteri Luar Negeri A.M. Fachir, pertemuan ini juga membahas investasi."
-    doc = parse(rules_nlp, text)
-    i = text.index("Wakil")
-    spans = [Found(i, i + len("Wakil Menteri Luar Negeri"), "TITLE", "rule")]
-    assert [text[f.start:f.end] for f in find_person_cues(doc, spans, entity_rules)] == ["A.M. Fachir"]
 
 
 def test_dotted_initials_before_a_model_name_join_it_but_an_acronym_does_not(entity_rules):
