@@ -260,12 +260,21 @@ def split_name_after_body(text: str, spans: list[Found], rules: EntityRules) -> 
     for k, f in enumerate(ordered):
         if k in skip:
             continue
+        if f.label not in ("ORG", "LOC") or f.source != "model":
+            out.append(f)
+            continue
         words = list(re.finditer(r"\S+", text[f.start:f.end]))
-        before = text[:f.start].rstrip()
-        link = before.rsplit(None, 1)[-1] if before.split() else ""
-        after_title = len(before) in titles_end or link.lower() in BODY_NAME_LINKS[2:] \
-            and len(before[:-len(link)].rstrip(" ,")) in titles_end
-        if f.label not in ("ORG", "LOC") or f.source != "model" or len(words) < 2 or not after_title:
+        # the text before the span, looked at within a window (the whole prefix per span made
+        # long documents quadratic); offsets stay absolute
+        w0 = max(0, f.start - 300)
+        before = text[w0:f.start].rstrip()
+        link = before.rsplit(None, 1)[-1] if before else ""
+        if w0 and not before[:len(before) - len(link)].rstrip(" ,"):  # the window holds too little
+            w0, before = 0, text[:f.start].rstrip()
+            link = before.rsplit(None, 1)[-1] if before else ""
+        after_title = w0 + len(before) in titles_end or link.lower() in BODY_NAME_LINKS[2:] \
+            and w0 + len(before[:-len(link)].rstrip(" ,")) in titles_end
+        if len(words) < 2 or not after_title:
             out.append(f)
             continue
         nxt = ordered[k + 1] if k + 1 < len(ordered) else None
