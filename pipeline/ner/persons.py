@@ -267,13 +267,11 @@ def split_name_after_body(text: str, spans: list[Found], rules: EntityRules) -> 
         # the text before the span, looked at within a window (the whole prefix per span made
         # long documents quadratic); offsets stay absolute
         w0 = max(0, f.start - 300)
-        before = text[w0:f.start].rstrip()
-        link = before.rsplit(None, 1)[-1] if before else ""
-        if w0 and not before[:len(before) - len(link)].rstrip(" ,"):  # the window holds too little
-            w0, before = 0, text[:f.start].rstrip()
-            link = before.rsplit(None, 1)[-1] if before else ""
+        before, link, ahead = _text_before(text, w0, f.start)
+        if w0 and not ahead:  # the window holds too little
+            w0, (before, link, ahead) = 0, _text_before(text, 0, f.start)
         after_title = w0 + len(before) in titles_end or link.lower() in BODY_NAME_LINKS[2:] \
-            and w0 + len(before[:-len(link)].rstrip(" ,")) in titles_end
+            and w0 + len(ahead) in titles_end
         if len(words) < 2 or not after_title:
             out.append(f)
             continue
@@ -291,6 +289,14 @@ def split_name_after_body(text: str, spans: list[Found], rules: EntityRules) -> 
         else:
             out.append(Found(name_start, f.end, "PER", f.source, "body_before_person"))
     return out
+
+
+def _text_before(text: str, start: int, end: int) -> tuple[str, str, str]:
+    """text[start:end] without trailing space, its last word, and what precedes that word
+    (without trailing spaces and commas)."""
+    before = text[start:end].rstrip()
+    link = before.rsplit(None, 1)[-1] if before else ""
+    return before, link, before[:len(before) - len(link)].rstrip(" ,")
 
 
 def _body_name_cut(text: str, f: Found, words: list, rules: EntityRules, per_next: bool,
