@@ -19,6 +19,7 @@ run: seconds per step), so the same code trains the tiny models of the tests.
 """
 from __future__ import annotations
 
+import copy
 import json
 import os
 import shutil
@@ -31,7 +32,7 @@ from typing import Any, Callable, Iterable, Optional, Sequence
 from .formats import read_bio, read_conllu_sentences
 
 STEPS = ("data", "vectors", "charlm_forward", "charlm_backward", "tokenize", "mwt", "pos", "lemma",
-         "depparse", "ner", "score")
+         "depparse", "ner", "ner_seeds", "score")
 SHORTHAND = "id_warta"
 
 # Training lengths at --scale 1, sized for 2 CPU cores (see the README's training card).
@@ -44,7 +45,7 @@ SETTINGS: dict[str, dict[str, Any]] = {
     "lemma": {"num_epoch": 30, "dict_only": 0},  # dict_only=1: the training-data dictionary alone (seconds)
     "depparse": {"max_steps": 4000, "batch_size": 500, "eval_interval": 400, "hidden_dim": 200,
                  "char_hidden_dim": 400, "deep_biaff_hidden_dim": 400},
-    "ner": {"max_steps": 6000, "batch_size": 32, "eval_interval": 500, "hidden_dim": 256},
+    "ner": {"max_steps": 6000, "batch_size": 32, "eval_interval": 500, "hidden_dim": 256, "seeds": 3},
 }
 
 
@@ -310,22 +311,53 @@ def step_depparse(data: Path, work: Path, out: Path, scale: float, seed: int) ->
     return {"max_steps": steps}
 
 
-def step_ner(data: Path, work: Path, out: Path, scale: float, seed: int) -> dict:
+def ner_seed_files(out: Path) -> dict[int, Path]:
+    """The NER models of the recipe by seed: `ner.pt` (the main `--seed`, the one the backend loads)
+    and `ner-seed<N>.pt` from `ner_seeds`; read from `training.json`."""
+    record_path = out / "training.json"
+    record = json.loads(record_path.read_text(encoding="utf-8")) if record_path.exists() else {}
+    files = {int(k): out / v for k, v in record.get("ner_seed_files", {}).items()}
+    return {sd: f for sd, f in sorted(files.items()) if f.exists()}
+
+
+def step_ner(data: Path, work: Path, out: Path, scale: float, seed: int, name: str = "ner") -> dict:
     s = SETTINGS["ner"]
     steps = _scaled(s["max_steps"], scale, 10)
-    _train("stanza.models.ner_tagger", "ner", work, out, seed, [
+    _train("stanza.models.ner_tagger", name, work, out, seed, [
         "--train_file", work / "ner-train.json", "--eval_file", work / "ner-dev.json",
         "--max_steps", steps, "--eval_interval", _eval_interval(s, steps),
         "--batch_size", s["batch_size"], "--hidden_dim", s["hidden_dim"] if scale >= 0.1 else 32,
         *(["--char_hidden_dim", 16, "--word_emb_dim", 16] if scale < 0.1 else []),
         *_pretrain_args(out), *_charlm_args(out)], lang=False)
-    return {"max_steps": steps}
+    _record_ner_seed(out, seed, f"{name}.pt")
+    return {"max_steps": steps, "seed": seed}
+
+
+def _record_ner_seed(out: Path, seed: int, file: str) -> None:
+    record_path = out / "training.json"
+    record = json.loads(record_path.read_text(encoding="utf-8")) if record_path.exists() else {"steps": {}}
+    record.setdefault("ner_seed_files", {})[str(seed)] = file
+    record_path.write_text(json.dumps(record, indent=2), encoding="utf-8")
+
+
+def step_ner_seeds(data: Path, work: Path, out: Path, scale: float, seed: int) -> dict:
+    """More NER runs with seeds `seed+1 .. seed+ner.seeds-1` (`ner-seed<N>.pt`, each skipped when
+    it exists), so that the card reports the Stanza NER as a mean over seeds, as the spaCy NER's is."""
+    trained = []
+    for sd in range(seed + 1, seed + SETTINGS["ner"]["seeds"]):
+        name = f"ner-seed{sd}"
+        if not (out / f"{name}.pt").exists():
+            step_ner(data, work, out, scale, sd, name)
+            trained.append(sd)
+        else:
+            _record_ner_seed(out, sd, f"{name}.pt")
+    return {"trained_seeds": trained}
 
 
 STEP_FUNCS: dict[str, Callable[..., dict]] = {
     "vectors": step_vectors, "charlm_forward": step_charlm("forward"), "charlm_backward": step_charlm("backward"),
     "tokenize": step_tokenize, "mwt": step_mwt, "pos": step_pos, "lemma": step_lemma,
-    "depparse": step_depparse, "ner": step_ner,
+    "depparse": step_depparse, "ner": step_ner, "ner_seeds": step_ner_seeds,
 }
 STEP_OUTPUT = {"vectors": "pretrain.pt", "charlm_forward": "charlm_forward.pt", "charlm_backward": "charlm_backward.pt",
                "tokenize": "tokenize.pt", "mwt": "mwt.pt", "pos": "pos.pt", "lemma": "lemma.pt",
@@ -412,6 +444,14 @@ def step_score(data: Path, work: Path, out: Path) -> dict:
     scores["gsd_dev_raw"] = score_ud_official(syntax, data / "ud-indonesian-gsd" / "id_gsd-ud-dev.conllu", work)
     if (out / "ner.pt").exists():
         scores["idner_dev"] = score_ner_dev(load(stanza_config(out, ("tokenize", "tag", "ner"), ner="stanza")), data)
+    seeds = ner_seed_files(out)
+    if len(seeds) > 1:
+        per_seed = {}
+        for sd, file in seeds.items():
+            config = stanza_config(out, ("tokenize", "tag", "ner"), ner="stanza")
+            config["stanza"]["paths"] = {"ner": str(file.resolve())}
+            per_seed[str(sd)] = score_ner_dev(load(config), data)
+        scores["idner_dev_seeds"] = per_seed
     return scores
 
 
@@ -432,7 +472,17 @@ def train_stanza(data: Path, out: Path, work: Path, steps: Sequence[str] = STEPS
                  settings: Sequence[str] = (), time_limit: Optional[float] = None) -> str:
     """Run the requested steps in order (skipping those already done), then write the card;
     returns the card text. `limit` keeps the first sentences of every data set (tests);
-    `settings`: `step.key=value` overrides; `time_limit`: seconds per trainer run."""
+    `settings`: `step.key=value` overrides (for this call only); `time_limit`: seconds per trainer run."""
+    defaults = copy.deepcopy(SETTINGS)
+    try:
+        return _train_steps(data, out, work, steps, scale, seed, force, limit, settings, time_limit)
+    finally:
+        SETTINGS.clear()
+        SETTINGS.update(defaults)
+
+
+def _train_steps(data: Path, out: Path, work: Path, steps: Sequence[str], scale: float, seed: int, force: bool,
+                 limit: Optional[int], settings: Sequence[str], time_limit: Optional[float]) -> str:
     apply_settings(settings)
     TIME_LIMIT["seconds"] = time_limit
     unknown = [s for s in steps if s not in STEPS]
@@ -471,9 +521,11 @@ def train_stanza(data: Path, out: Path, work: Path, steps: Sequence[str] = STEPS
             info["settings"] = dict(SETTINGS.get("charlm" if step.startswith("charlm") else step, {}))
             if STOPPED:
                 info["stopped_at_time_limit"] = time_limit
-        if record_path.exists():  # another run may have finished a step meanwhile: keep it
-            for name, done_info in json.loads(record_path.read_text(encoding="utf-8"))["steps"].items():
+        if record_path.exists():  # another run (or this step) may have recorded more meanwhile: keep it
+            stored = json.loads(record_path.read_text(encoding="utf-8"))
+            for name, done_info in stored.get("steps", {}).items():
                 record["steps"].setdefault(name, done_info)
+            record["ner_seed_files"] = {**record.get("ner_seed_files", {}), **stored.get("ner_seed_files", {})}
         record["steps"][step] = {"seconds": round(time.perf_counter() - t0, 1),
                                  **({"scale": scale} if step in STEP_FUNCS else {}), **info}
         record_path.write_text(json.dumps(record, indent=2), encoding="utf-8")
@@ -509,6 +561,14 @@ def training_card(out: Path, record: dict) -> str:
                   "| " + " | ".join(f"{v:.3f}" for v in scores["gsd_dev_raw"].values()) + " |", ""]
         if "idner_dev" in scores:
             s = scores["idner_dev"]
-            lines += [f"idner-news-2k dev, Stanza NER alone, strict span: P {s['p']:.3f} R {s['r']:.3f} "
-                      f"F1 {s['f']:.3f}.", ""]
+            lines += [f"idner-news-2k dev, Stanza NER alone (`ner.pt`, seed {record['seed']}), strict span: "
+                      f"P {s['p']:.3f} R {s['r']:.3f} F1 {s['f']:.3f}.", ""]
+        if "idner_dev_seeds" in scores:
+            per_seed = scores["idner_dev_seeds"]
+            f1 = [v["f"] for v in per_seed.values()]
+            mean = sum(f1) / len(f1)
+            sd = (sum((x - mean) ** 2 for x in f1) / max(1, len(f1) - 1)) ** 0.5
+            lines += ["| seed | P | R | F1 |", "|---|---|---|---|"]
+            lines += [f"| {k} | {v['p']:.3f} | {v['r']:.3f} | {v['f']:.3f} |" for k, v in per_seed.items()]
+            lines += ["", f"Mean strict F1 over {len(f1)} seeds: {mean:.3f} (sd {sd:.3f}).", ""]
     return "\n".join(lines)

@@ -97,9 +97,21 @@ def tiny_models(tmp_path_factory) -> Path:
             "\n\n".join("\n".join(f"{w} {t}" for w, t in zip(s.split(), tags.split())) for s, tags in NER) + "\n",
             encoding="utf-8")
     out = tmp_path_factory.mktemp("stanza_models")
-    train_stanza(data, out, out / "work", steps=["data", "tokenize", "mwt", "pos", "lemma", "depparse", "ner"],
-                 scale=0.001, seed=1)
+    train_stanza(data, out, out / "work", steps=["data", "tokenize", "mwt", "pos", "lemma", "depparse", "ner",
+                                                 "ner_seeds", "score"],
+                 scale=0.001, seed=1, settings=["ner.seeds=2"])
     return out
+
+
+def test_ner_is_trained_and_scored_over_seeds(tiny_models):
+    from pipeline.train_stanza import SETTINGS, ner_seed_files
+
+    assert ner_seed_files(tiny_models) == {1: tiny_models / "ner.pt", 2: tiny_models / "ner-seed2.pt"}
+    scores = json.loads((tiny_models / "training.json").read_text(encoding="utf-8"))["scores"]
+    assert set(scores["idner_dev_seeds"]) == {"1", "2"}
+    assert all(0.0 <= s["f"] <= 1.0 for s in scores["idner_dev_seeds"].values())
+    assert "Mean strict F1 over 2 seeds" in (tiny_models / "CARD.md").read_text(encoding="utf-8")
+    assert SETTINGS["ner"]["seeds"] == 3  # the override held for that call only
 
 
 def stanza_doc(text: str):
