@@ -16,7 +16,7 @@ from typing import Any, Optional
 
 import yaml
 
-from .document import Line
+from .document import PARAGRAPH_JOIN, Line
 
 TITLE = "title"
 CONTENT = "content"
@@ -95,14 +95,20 @@ def _norm(text: str) -> str:
 
 
 def split_lines(raw: str) -> list[Line]:
-    """Non-empty lines with their offsets into `raw` (n = index in raw.splitlines())."""
+    """Non-empty lines with their offsets into `raw` (n = index in raw.splitlines()). A line of
+    comma-joined paragraphs (PARAGRAPH_JOIN, CLICK-ID's format) gives one Line per paragraph, all
+    with the same n; the joining commas belong to none."""
     lines, pos = [], 0
     for n, chunk in enumerate(raw.splitlines(keepends=True)):
         body = chunk.rstrip("\r\n")
-        stripped = body.strip()
-        if stripped:
-            start = pos + body.index(stripped[0])
-            lines.append(Line(n=n, start=start, end=start + len(stripped), text=stripped))
+        cut = 0
+        for piece_end, next_start in [(m.start(2), m.end(2)) for m in PARAGRAPH_JOIN.finditer(body)] + [(len(body), 0)]:
+            piece = body[cut:piece_end]
+            stripped = piece.strip()
+            if stripped:
+                start = pos + cut + piece.index(stripped[0])
+                lines.append(Line(n=n, start=start, end=start + len(stripped), text=stripped))
+            cut = next_start
         pos += len(chunk)
     return lines
 

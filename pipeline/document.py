@@ -5,10 +5,18 @@ writes it (with its `RecordContext`) as the JSON object of ANNOTATION.md section
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
 Span = dict[str, Any]
+
+# Paragraphs joined by commas into one line, as CLICK-ID stores every article
+# (`...tersebut.,"Kami ...`, `... imbuhnya.,Kelompok ...`, `... suka.,#GrowFearless ...`): a sentence
+# end, an optional closing quote (group 1), the joining commas (group 2), then a new paragraph's
+# capital, digit, quote or hashtag that is not an initial (`S.I.K.,M.H` is one name's degrees).
+PARAGRAPH_JOIN = re.compile(r'(?<=[.!?])((?:["”\')]|‚Äù|‚Äô)?)[ \t\u00a0]*(,+)'
+                            r'(?=\s*(?:["“#(]|‚Äú)?[A-Z0-9](?![A-Z]?\.))')
 
 
 @dataclass

@@ -21,6 +21,7 @@ import yaml
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Token
 
+from .document import PARAGRAPH_JOIN
 from .lang import expand_refs
 from .tokenize import doc_text
 
@@ -30,9 +31,6 @@ for _name, _default in (("warta_quote_start", False), ("warta_quote_end", False)
     if not Token.has_extension(_name):
         Token.set_extension(_name, default=_default)
 BLOCKER_WINDOW = 3
-# CLICK-ID joined paragraphs with commas (`...tersebut.,"Kami ...`, `... imbuhnya.,Kelompok ...`):
-# a sentence end the sentence splitter does not see; the joining commas belong to no sentence.
-PARAGRAPH_JOIN = re.compile(r'(?<=[.!?])((?:["”\')]|‚Äù|‚Äô)?)[ \t\u00a0]*(,+)(?=\s*(?:["“]|‚Äú)?[A-Z0-9])')
 
 
 class RelationMatch(NamedTuple):

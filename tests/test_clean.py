@@ -99,6 +99,30 @@ def test_boilerplate_offsets_point_into_raw(opts):
     assert result.text == "\n".join(ln.text for ln in kept)
 
 
+# the tail of CLICK-ID's clickid-tribunnews-00806: one line, paragraphs joined by commas
+CLICKID_ONE_LINE = (
+    " Kepala Dinas Kesehatan (Dinkes) Kota , Novarita, akhirnya angkat bicara terkait pemberian , pada Nur "
+    "Istiqomah (50).,Novarita menjelaskan, kelalaian tersebut terjadi lantaran pihak Puskesmas tidak menjalankan "
+    "standar operasional (SOP) sebelum menyuntik Nur.,\"Harusnya pada waktu melakukan suntik harus dilihat dulu, "
+    "jadi itu sudah SOP,” pungkasnya.,(TribunJakarta.com/Dwi Putra Kesuma),Artikel ini telah tayang di "
+    "Tribunjakarta.com dengan judul ")
+
+
+def test_comma_joined_paragraphs_are_labeled_one_by_one(opts):
+    result = clean_text(CLICKID_ONE_LINE, opts)
+    assert [ln.text.split()[0] for ln in result.lines] == ["Kepala", "Novarita", '"Harusnya',
+                                                           "(TribunJakarta.com/Dwi"]
+    assert {ln.n for ln in result.lines} == {0}
+    assert all(CLICKID_ONE_LINE[ln.start:ln.end] == ln.text for ln in result.lines)
+    assert [ln.label for ln in result.lines] == ["content", "content", "content", "boilerplate"]
+    assert result.text.splitlines()[1].startswith("Novarita menjelaskan") and "Artikel ini" not in result.text
+
+
+def test_initials_after_a_comma_do_not_start_a_paragraph(opts):
+    raw = "Kapolres Buleleng AKBP I Made Sinar Subawa, S.I.K.,M.H pada Rabu memberikan penghargaan kepada anggotanya."
+    assert [ln.text for ln in clean_text(raw, opts).lines] == [raw]
+
+
 def test_document_without_boilerplate_keeps_everything(opts):
     raw = ("Presiden Joko Widodo meninjau pusat media KTT di Nusa Dua, Bali, pada Senin siang.\n"
            "Ia menyapa para jurnalis yang sedang bekerja dan menanyakan kualitas koneksi internet.\n"
