@@ -203,14 +203,6 @@ def page_features(lines: list[Line], options: RuleOptions,
     if run_start >= 0:
         for b in [x for x in base[run_start:run_end + 1] if x["prose"]][:3]:
             lead_words |= b["content_words"]
-    # in how many of the page's prose lines each content word occurs (for the share of a line's
-    # words that come back elsewhere on the page: a teaser of another story shares few)
-    word_lines: dict[str, int] = {}
-    if CONTEXT_OVERLAP:
-        for b in base:
-            if b["prose"]:
-                for w in b["content_words"]:
-                    word_lines[w] = word_lines.get(w, 0) + 1
     # the rule cleaner's verdicts, on short crawl-text pages only (on full pages its
     # "short line between body lines" rules misfire)
     rule = _rule_labels(lines, options, hints) \
@@ -253,10 +245,6 @@ def page_features(lines: list[Line], options: RuleOptions,
             f["repeated_n=%d" % min(rep, 4)] = 1.0
         if b["lower"]:
             f["body_overlap=%d" % _bucket(len(b["lower"] & body_words) / len(b["lower"]), (0.2, 0.4, 0.6, 0.8))] = 1.0
-        if CONTEXT_OVERLAP and len(b["content_words"]) >= 3 and word_lines:
-            own = 1 if b["prose"] else 0
-            back = sum(word_lines.get(w, 0) - own > 0 for w in b["content_words"])
-            f["ctx_overlap=%d" % _bucket(back / len(b["content_words"]), (0.1, 0.2, 0.35, 0.5))] = 1.0
         if title_words:
             sim = _jaccard(b["lower"], title_words)
             contained = bool(b["lower"]) and len(b["lower"] & title_words) / len(b["lower"]) >= 0.9
@@ -323,8 +311,6 @@ def page_features(lines: list[Line], options: RuleOptions,
 
 
 DOMAIN_COPIES = True
-# the share of a line's content words found in the page's other prose lines (`ctx_overlap`)
-CONTEXT_OVERLAP = False
 
 
 # the rule cleaner's verdicts as features of short crawl-text pages: off (those rules were

@@ -360,22 +360,3 @@ def test_title_pick_prefers_the_headline_the_lead_repeats_over_a_caption():
     decide(lines, best, marg)
     assert [(ln.label, ln.kind) for ln in lines] == [
         ("boilerplate", "nav"), ("title", None), ("boilerplate", "caption"), ("content", None), ("content", None)]
-
-
-def test_context_overlap_tells_a_teaser_of_another_story_from_the_body(opts, monkeypatch):
-    """`ctx_overlap`: the share of a line's content words found in the page's other prose lines.
-    A body paragraph shares the story's words; a teaser of another story after the body (a real
-    sentence of an antaranews seed about Russia and France) shares almost none."""
-    from pipeline import clean_features
-
-    monkeypatch.setattr(clean_features, "CONTEXT_OVERLAP", True)
-    teaser = ("Setelah serangan mematikan pada bulan lalu di Paris dan pesawat Rusia jatuh di Mesir pada "
-              "Oktober, yang diakui dilakukan ISIS, Presiden Prancis, Francois Hollande, dan rekan Rusia-nya, "
-              "Vladimir Putin, sepakat menjalin kerja sama.")
-    feats = clean_features.page_features(_lines(CLICKID_FIMELA + [teaser]), opts, None)
-    level = [next((int(k.split("=")[1]) for k in f if k.startswith("ctx_overlap=")), None) for f in feats]
-    assert level[-1] == 0
-    assert level[1] >= 2 and level[3] >= 2  # the paragraphs on art and children share their words
-    monkeypatch.setattr(clean_features, "CONTEXT_OVERLAP", False)
-    assert not any(k.startswith("ctx_overlap") for f in clean_features.page_features(
-        _lines(CLICKID_FIMELA), opts, None) for k in f)
