@@ -32,7 +32,7 @@ import threading
 import time
 from itertools import cycle, islice
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -59,6 +59,28 @@ def _third_growth(samples: list[float]) -> float:
     return statistics.median(samples[-k:]) - statistics.median(samples[k:2 * k] or samples)
 
 
+def sampled(work: Callable[[], object], take: Callable[[], None], interval: float,
+            t0: Optional[float] = None) -> float:
+    """Run `work` while a thread calls `take` every `interval` seconds (memory samples); returns
+    the seconds from `t0` (default: now) until `work` ends, not until the next sample."""
+    t0 = time.perf_counter() if t0 is None else t0
+    done = threading.Event()
+
+    def loop() -> None:
+        while not done.is_set():
+            take()
+            done.wait(interval)
+
+    th = threading.Thread(target=loop, daemon=True)
+    th.start()
+    try:
+        work()
+        return time.perf_counter() - t0
+    finally:
+        done.set()
+        th.join()
+
+
 def run_dask(inp: Path, workers: int, sample: float, config: dict, trace: Optional[Path] = None) -> dict:
     import psutil
     from distributed import Client
@@ -73,15 +95,7 @@ def run_dask(inp: Path, workers: int, sample: float, config: dict, trace: Option
     client_rss: list[float] = []
     result: dict = {}
 
-    def job() -> None:
-        result["summary"] = annotate([str(inp)], outdir, client=client, config=config, progress=False,
-                                     say=lambda m: None)
-
-    client_cpu0 = sum(me.cpu_times()[:2])
-    t0 = time.perf_counter()
-    th = threading.Thread(target=job)
-    th.start()
-    while th.is_alive():
+    def take() -> None:
         try:
             for addr, rss in client.run(lambda: __import__("psutil").Process().memory_info().rss / 2**20).items():
                 series.setdefault(addr, []).append(rss)
@@ -94,8 +108,11 @@ def run_dask(inp: Path, workers: int, sample: float, config: dict, trace: Option
                                      "parts_done": len(list(outdir.glob("part-*.jsonl.gz"))),
                                      "worker_rss": [round(v[-1]) for v in series.values()],
                                      "client_rss": round(client_rss[-1])}) + "\n")
-        th.join(timeout=sample)
-    seconds = time.perf_counter() - t0
+
+    client_cpu0 = sum(me.cpu_times()[:2])
+    t0 = time.perf_counter()
+    seconds = sampled(lambda: result.update(summary=annotate([str(inp)], outdir, client=client, config=config,
+                                                             progress=False, say=lambda m: None)), take, sample)
     cpu = client.run(lambda: sum(__import__("psutil").Process().cpu_times()[:2]))
     client.close()
     cluster.close()
@@ -129,23 +146,14 @@ def run_single(inp: Path, sample: float, no_model: bool, copies: int = 1) -> dic
     procs = [subprocess.Popen([sys.executable, "-m", "pipeline.cli", "annotate", str(i), "-o", str(o), "-q"]
                               + (["--no-model"] if no_model else []), cwd=ROOT) for i, o in jobs]
     watched, rss = [psutil.Process(p.pid) for p in procs], []
-    done = threading.Event()
 
-    def sampler() -> None:
-        while not done.is_set():
-            try:
-                rss.append(max(ps.memory_info().rss / 2**20 for ps in watched if ps.is_running()))
-            except (psutil.Error, ValueError):
-                pass
-            done.wait(sample)
+    def take() -> None:
+        try:
+            rss.append(max(ps.memory_info().rss / 2**20 for ps in watched if ps.is_running()))
+        except (psutil.Error, ValueError):
+            pass
 
-    th = threading.Thread(target=sampler, daemon=True)
-    th.start()
-    for p in procs:  # the clock stops when the last process ends, not at the next sample
-        p.wait()
-    seconds = time.perf_counter() - t0
-    done.set()
-    th.join()
+    seconds = sampled(lambda: [p.wait() for p in procs], take, sample, t0)
     cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
     words = docs = 0
