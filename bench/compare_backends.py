@@ -83,29 +83,29 @@ def run_one(args) -> dict:
     syntax = load(backend_config(name, args.stanza, ["tokenize", "tag"], args.spacy_model))
     out["load_s"] = round(time.perf_counter() - t0, 1)
     work = Path(tempfile.mkdtemp(prefix=f"compare-{name}-"))
-    for ud_name, parts in UD_TESTS.items():
-        path = data.joinpath(*parts)
-        if not path.exists() or args.skip_ud:
-            continue
-        out[ud_name] = score_ud_official(syntax, path, work / ud_name)
-        warta = score_raw_text(path, syntax.pipe)
-        out[ud_name].update({f"warta_{k}": v for k, v in warta.items()})
-    full = load(backend_config(name, args.stanza, ["clean", "tokenize", "tag", "ner", "stem", "relations"],
-                               args.spacy_model))
-    out["idner_dev"] = score_ner_dev(load(backend_config(name, args.stanza, ["tokenize", "tag", "ner"],
-                                                         args.spacy_model)), data)
-    from pipeline.evaluate import evaluate
-
-    rel = evaluate(data / "relations-dev" / "relations-dev.jsonl", None, ["relations"], annotator=full,
-                   bootstrap_n=0)
-    out["relations_fact_f1"] = round(rel.get("relations", {}).get("fact", {}).get("micro", {}).get("f1", 0.0), 4)
-    with open(data / "news-corpus-clickid" / "articles.jsonl", encoding="utf-8") as fh:
-        texts = [json.loads(line)["text"] for line in islice(fh, args.limit)]
     cfg = backend_config(name, args.stanza, ["clean", "tokenize", "tag", "ner", "stem", "relations"], args.spacy_model)
-    out["speed_1"] = speed(cfg, texts, 1)
-    if args.workers > 1:
-        out[f"speed_{args.workers}"] = speed(cfg, texts, args.workers)
-    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    if "quality" in args.parts:
+        for ud_name, parts in UD_TESTS.items():
+            path = data.joinpath(*parts)
+            if not path.exists() or args.skip_ud:
+                continue
+            out[ud_name] = score_ud_official(syntax, path, work / ud_name)
+            warta = score_raw_text(path, syntax.pipe)
+            out[ud_name].update({f"warta_{k}": v for k, v in warta.items()})
+        out["idner_dev"] = score_ner_dev(load(backend_config(name, args.stanza, ["tokenize", "tag", "ner"],
+                                                             args.spacy_model)), data)
+        from pipeline.evaluate import evaluate
+
+        rel = evaluate(data / "relations-dev" / "relations-dev.jsonl", None, ["relations"], annotator=load(cfg),
+                       bootstrap_n=0)
+        out["relations_fact_f1"] = round(rel.get("relations", {}).get("fact", {}).get("micro", {}).get("f1", 0.0), 4)
+    if "speed" in args.parts:
+        with open(data / "news-corpus-clickid" / "articles.jsonl", encoding="utf-8") as fh:
+            texts = [json.loads(line)["text"] for line in islice(fh, args.limit)]
+        out["speed_1"] = speed(cfg, texts, 1)
+        if args.workers > 1:
+            out[f"speed_{args.workers}"] = speed(cfg, texts, args.workers)
+        out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     out["model_mb"] = model_size_mb(name, args.stanza, args.spacy_model)
     return out
 
@@ -132,11 +132,22 @@ def markdown(results: list[dict], workers: int) -> str:
     lines += ["| backend | idner dev P | R | F1 | relations-dev fact F1 | words/s (1 proc) | "
               f"words/s ({workers} procs) | peak RSS MB | models MB | load s |", "|---" * 10 + "|"]
     for r in results:
-        n = r["idner_dev"]
-        lines.append(f"| {r['backend']} | {n['p']:.3f} | {n['r']:.3f} | {n['f']:.3f} | {r['relations_fact_f1']:.3f} | "
-                     f"{r['speed_1']['words_per_s']} | {r.get(f'speed_{workers}', {}).get('words_per_s', '')} | "
-                     f"{r['peak_rss_mb']} | {r['model_mb']} | {r['load_s']} |")
+        n = r.get("idner_dev", {})
+        cells = [f"{n[k]:.3f}" if k in n else "" for k in ("p", "r", "f")]
+        cells.append(f"{r['relations_fact_f1']:.3f}" if "relations_fact_f1" in r else "")
+        cells += [str(r.get(key, {}).get("words_per_s", "")) for key in ("speed_1", f"speed_{workers}")]
+        cells += [str(r.get(key, "")) for key in ("peak_rss_mb", "model_mb", "load_s")]
+        lines.append(f"| {r['backend']} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def merge_row(results: list[dict], row: dict) -> None:
+    """Add one backend's figures: into its existing row (its new figures win), else as a new row."""
+    for r in results:
+        if r["backend"] == row["backend"]:
+            r.update(row)
+            return
+    results.append(dict(row))
 
 
 def main() -> None:
@@ -151,27 +162,36 @@ def main() -> None:
     ap.add_argument("--markdown", help="write the tables as Markdown")
     ap.add_argument("--include", action="append", default=[],
                     help="results JSON of an earlier run (e.g. one backend measured before) to add to the table")
+    ap.add_argument("--parts", default="quality,speed",
+                    help="quality (UD, idner dev, relations-dev), speed (words/s, peak RSS) or both; "
+                         "speed figures of several backends compare only when taken in one run")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     ap.add_argument("--skip-ud", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
         print(json.dumps(run_one(args)))
         return
-    results = [r for f in args.include for r in json.loads(Path(f).read_text(encoding="utf-8"))]
+    results: list[dict] = []
+    for f in args.include:  # earlier runs: one row per backend, a later run's figures win
+        for r in json.loads(Path(f).read_text(encoding="utf-8")):
+            merge_row(results, r)
     for name in [b for b in args.backends.split(",") if b]:
         cmd = [sys.executable, __file__, "--one", name, "--data", args.data, "--stanza", args.stanza,
-               "--spacy-model", args.spacy_model, "--limit", str(args.limit), "--workers", str(args.workers)]
-        same_syntax = next((r for r in results if name == "mixed" and r["backend"] == "stanza"), None)
+               "--spacy-model", args.spacy_model, "--limit", str(args.limit), "--workers", str(args.workers),
+               "--parts", args.parts]
+        same_syntax = next((r for r in results if name == "mixed" and r["backend"] == "stanza"
+                            and any(k in r for k in UD_TESTS)), None)
         if same_syntax:  # mixed = Stanza syntax + spaCy NER: its UD scores are the stanza backend's
             cmd.append("--skip-ud")
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
             print(f"{name}: failed\n{proc.stderr[-3000:]}", file=sys.stderr)
             continue
-        results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
-        if same_syntax:
-            results[-1].update({k: same_syntax[k] for k in UD_TESTS if k in same_syntax})
-        print(json.dumps(results[-1]), file=sys.stderr, flush=True)
+        row = json.loads(proc.stdout.strip().splitlines()[-1])
+        if same_syntax and "quality" in args.parts:
+            row.update({k: same_syntax[k] for k in UD_TESTS if k in same_syntax})
+        merge_row(results, row)
+        print(json.dumps(row), file=sys.stderr, flush=True)
     table = markdown(results, args.workers)
     print(table)
     if args.json:

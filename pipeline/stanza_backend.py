@@ -118,8 +118,9 @@ def pipeline_kwargs(config: Config) -> dict[str, Any]:
     return kwargs
 
 
-def load_stanza(config: Config):
-    """The Stanza pipeline of these settings, from local files only."""
+def load_stanza(config: Config, **options: Any):
+    """The Stanza pipeline of these settings, from local files only (`options`: more
+    `stanza.Pipeline` arguments, e.g. `tokenize_pretokenized=True`)."""
     try:
         import stanza
     except ImportError as exc:
@@ -129,7 +130,7 @@ def load_stanza(config: Config):
     from .nlp import ModelError
 
     torch.set_num_threads(max(1, int(config["stanza"]["threads"])))
-    kwargs = pipeline_kwargs(config)
+    kwargs = {**pipeline_kwargs(config), **options}
     try:
         return stanza.Pipeline(**kwargs)
     except Exception as exc:  # a corrupt file, a model of another version
