@@ -167,6 +167,9 @@ def prepare(data: Path, work: Path, ner_extra: Iterable[str] = ()) -> dict[str, 
     return counts
 
 
+# CLICK-ID's comma-joined paragraphs, cut loosely for the training text of vectors and char LMs
+# (also `kata,Kalimat`, where a name was removed); the cleaner and the relation stage cut with the
+# stricter `document.PARAGRAPH_JOIN`. This one stays as it is: the shipped vectors were built with it.
 PARA_JOIN = re.compile(r"(?<=[.!?\"”])\s*,(?=\S)|(?<=[a-z)]),(?=[A-Z\"“])")
 
 
