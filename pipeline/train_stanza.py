@@ -580,7 +580,8 @@ def training_card(out: Path, record: dict) -> str:
                   "| " + " | ".join(f"{v:.3f}" for v in scores["gsd_dev_raw"].values()) + " |", ""]
         if "idner_dev" in scores:
             s = scores["idner_dev"]
-            lines += [f"idner-news-2k dev, Stanza NER alone (`ner.pt`, seed {record['seed']}), strict span: "
+            lines += [f"idner-news-2k dev, Stanza NER alone (`ner.pt`, seed {record['seed']}) on the tokens "
+                      f"joined by spaces and tokenized by Stanza, strict span: "
                       f"P {s['p']:.3f} R {s['r']:.3f} F1 {s['f']:.3f}.", ""]
         if "idner_dev_seeds" in scores:
             per_seed = scores["idner_dev_seeds"]
