@@ -35,17 +35,19 @@ STEPS = ("data", "vectors", "charlm_forward", "charlm_backward", "tokenize", "mw
          "depparse", "ner", "ner_seeds", "score")
 SHORTHAND = "id_warta"
 
-# Training lengths at --scale 1, sized for 2 CPU cores (see the README's training card).
+# Training lengths at --scale 1, sized for 2 CPU cores: the step at which each model of the README's
+# training card had its best (and last) dev evaluation, so the one command retrains those models
+# without time limits (about 2 h 40 min of trainer time; two steps can run at once, one thread each).
 SETTINGS: dict[str, dict[str, Any]] = {
     "vectors": {"dim": 100, "epoch": 5, "min_count": 5, "max_vocab": 100_000},
     "charlm": {"chars": 12_000_000, "char_hidden_dim": 512, "epochs": 1, "batch_size": 50, "bptt_size": 100},
-    "tokenize": {"steps": 6000, "batch_size": 32},
+    "tokenize": {"steps": 4200, "batch_size": 32, "eval_steps": 600},
     "mwt": {"num_epoch": 30},
-    "pos": {"max_steps": 4000, "batch_size": 32, "eval_interval": 400, "hidden_dim": 200, "char_hidden_dim": 400},
+    "pos": {"max_steps": 1200, "batch_size": 32, "eval_interval": 400, "hidden_dim": 200, "char_hidden_dim": 400},
     "lemma": {"num_epoch": 30, "dict_only": 0},  # dict_only=1: the training-data dictionary alone (seconds)
-    "depparse": {"max_steps": 4000, "batch_size": 500, "eval_interval": 400, "hidden_dim": 200,
+    "depparse": {"max_steps": 1200, "batch_size": 500, "eval_interval": 400, "hidden_dim": 200,
                  "char_hidden_dim": 400, "deep_biaff_hidden_dim": 400},
-    "ner": {"max_steps": 6000, "batch_size": 32, "eval_interval": 500, "hidden_dim": 256, "seeds": 3},
+    "ner": {"max_steps": 1500, "batch_size": 32, "eval_interval": 500, "hidden_dim": 256, "seeds": 3},
 }
 
 
@@ -261,7 +263,7 @@ def step_tokenize(data: Path, work: Path, out: Path, scale: float, seed: int) ->
         "--dev_txt_file", work / "gsd-dev.txt", "--dev_label_file", work / "gsd-dev.toklabels",
         "--dev_conll_gold", work / "gsd-dev.conllu", "--conll_file", work / "tokenize-dev.pred.conllu",
         "--mwt_json_file", work / "gsd-dev-mwt.json", "--steps", steps, "--batch_size", s["batch_size"],
-        "--eval_steps", max(10, steps // 10), "--max_seqlen", 300, "--use_mwt"])
+        "--eval_steps", max(10, min(s["eval_steps"], steps // 2)), "--max_seqlen", 300, "--use_mwt"])
     return {"steps": steps}
 
 
