@@ -37,7 +37,7 @@ SHORTHAND = "id_warta"
 
 # Training lengths at --scale 1, sized for 2 CPU cores: the step at which each model of the README's
 # training card had its best (and last) dev evaluation, so the one command retrains those models
-# without time limits (about 2 h 40 min of trainer time; two steps can run at once, one thread each).
+# without time limits (about 3 h of trainer time; two steps can run at once, one thread each).
 SETTINGS: dict[str, dict[str, Any]] = {
     "vectors": {"dim": 100, "epoch": 5, "min_count": 5, "max_vocab": 100_000},
     "charlm": {"chars": 12_000_000, "char_hidden_dim": 512, "epochs": 1, "batch_size": 50, "bptt_size": 100},
