@@ -478,6 +478,17 @@ def train_cleaner(data_dir: Optional[Path], out_dir: Path, cv: bool = True,
     `page_tops`: page tops cut per full-page training page (`clean_augment.page_tops`; the same).
     Returns the metrics."""
     global AUGMENT
+    shipped = AUGMENT
+    try:
+        return _train_cleaner(data_dir, out_dir, cv, params, log, jobs, baselines, augment, page_tops)
+    finally:
+        AUGMENT = shipped  # the overrides hold for this call only
+
+
+def _train_cleaner(data_dir: Optional[Path], out_dir: Path, cv: bool, params: Optional[dict[str, Any]],
+                   log: Callable[[str], None], jobs: int, baselines: bool, augment: Optional[int],
+                   page_tops: Optional[int]) -> dict[str, Any]:
+    global AUGMENT
     if augment is not None:
         AUGMENT = {**(AUGMENT or {"seed": 0, "articles": 1500}), "per_template": augment}
     if page_tops is not None:

@@ -314,12 +314,14 @@ def step_depparse(data: Path, work: Path, out: Path, scale: float, seed: int) ->
 
 
 def ner_seed_files(out: Path) -> dict[int, Path]:
-    """The NER models of the recipe by seed: `ner.pt` (the main `--seed`, the one the backend loads)
-    and `ner-seed<N>.pt` from `ner_seeds`; read from `training.json`."""
+    """The NER models of the recipe by seed: `ner.pt` (trained with the `ner` step's seed, the one
+    the backend loads) and `ner-seed<N>.pt` from `ner_seeds`."""
     record_path = out / "training.json"
     record = json.loads(record_path.read_text(encoding="utf-8")) if record_path.exists() else {}
-    files = {int(k): out / v for k, v in record.get("ner_seed_files", {}).items()}
-    return {sd: f for sd, f in sorted(files.items()) if f.exists()}
+    files = {int(f.stem[len("ner-seed"):]): f for f in out.glob("ner-seed*.pt")}
+    if (out / "ner.pt").exists():
+        files[int(record.get("steps", {}).get("ner", {}).get("seed", record.get("seed", 0)))] = out / "ner.pt"
+    return dict(sorted(files.items()))
 
 
 def step_ner(data: Path, work: Path, out: Path, scale: float, seed: int, name: str = "ner") -> dict:
@@ -331,15 +333,7 @@ def step_ner(data: Path, work: Path, out: Path, scale: float, seed: int, name: s
         "--batch_size", s["batch_size"], "--hidden_dim", s["hidden_dim"] if scale >= 0.1 else 32,
         *(["--char_hidden_dim", 16, "--word_emb_dim", 16] if scale < 0.1 else []),
         *_pretrain_args(out), *_charlm_args(out)], lang=False)
-    _record_ner_seed(out, seed, f"{name}.pt")
     return {"max_steps": steps, "seed": seed}
-
-
-def _record_ner_seed(out: Path, seed: int, file: str) -> None:
-    record_path = out / "training.json"
-    record = json.loads(record_path.read_text(encoding="utf-8")) if record_path.exists() else {"steps": {}}
-    record.setdefault("ner_seed_files", {})[str(seed)] = file
-    record_path.write_text(json.dumps(record, indent=2), encoding="utf-8")
 
 
 def step_ner_seeds(data: Path, work: Path, out: Path, scale: float, seed: int) -> dict:
@@ -351,8 +345,6 @@ def step_ner_seeds(data: Path, work: Path, out: Path, scale: float, seed: int) -
         if not (out / f"{name}.pt").exists():
             step_ner(data, work, out, scale, sd, name)
             trained.append(sd)
-        else:
-            _record_ner_seed(out, sd, f"{name}.pt")
     return {"trained_seeds": trained}
 
 
@@ -469,7 +461,7 @@ def step_score(data: Path, work: Path, out: Path) -> dict:
     scores["gsd_dev_raw"] = score_ud_official(syntax, data / "ud-indonesian-gsd" / "id_gsd-ud-dev.conllu", work)
     if (out / "ner.pt").exists():
         scores["idner_dev"] = score_ner_dev(load(stanza_config(out, ("tokenize", "tag", "ner"), ner="stanza")), data)
-    seeds = ner_seed_files(out) or ({0: out / "ner.pt"} if (out / "ner.pt").exists() else {})
+    seeds = ner_seed_files(out)
     if seeds:  # each seed on the gold tokens (the models' own tokenization-free figure)
         scores["idner_dev_seeds"] = {str(sd): score_stanza_ner_gold_tokens(out, data, file.resolve())
                                      for sd, file in seeds.items()}
@@ -542,11 +534,9 @@ def _train_steps(data: Path, out: Path, work: Path, steps: Sequence[str], scale:
             info["settings"] = dict(SETTINGS.get("charlm" if step.startswith("charlm") else step, {}))
             if STOPPED:
                 info["stopped_at_time_limit"] = time_limit
-        if record_path.exists():  # another run (or this step) may have recorded more meanwhile: keep it
-            stored = json.loads(record_path.read_text(encoding="utf-8"))
-            for name, done_info in stored.get("steps", {}).items():
+        if record_path.exists():  # another run may have finished a step meanwhile: keep it
+            for name, done_info in json.loads(record_path.read_text(encoding="utf-8"))["steps"].items():
                 record["steps"].setdefault(name, done_info)
-            record["ner_seed_files"] = {**record.get("ner_seed_files", {}), **stored.get("ner_seed_files", {})}
         record["steps"][step] = {"seconds": round(time.perf_counter() - t0, 1),
                                  **({"scale": scale} if step in STEP_FUNCS else {}), **info}
         record_path.write_text(json.dumps(record, indent=2), encoding="utf-8")
